@@ -1,0 +1,70 @@
+/* conn.h - the source and sink interfaces every connector implements, and the registry. */
+#ifndef SL_CONN_H
+#define SL_CONN_H
+
+#include <stdio.h>
+
+#include "../engine/batch.h"
+#include "../engine/buf.h"
+#include "../engine/err.h"
+#include "options.h"
+
+/* What a connector is told about its table. */
+typedef struct sl_conn_table {
+  const char *name;          /* table name */
+  const char *connector;
+  sl_options *opts;          /* reads mark options used; the registry rejects unread ones */
+  int ncols;                 /* physical columns only */
+  const char *const *names;
+  const sl_type *types;
+  FILE *out;                 /* stdout for print sinks */
+} sl_conn_table;
+
+typedef struct sl_source sl_source;
+typedef struct sl_source_vtable {
+  /* Appends up to b->cap - b->nrows decoded records to b. Returns 0 (rows may be 0 only when a
+   * whole chunk was skipped), SL_OP_DONE (1) at end of input, or a negative error whose message
+   * names the record ("in/tx.json:3: field 'amount': ..."). */
+  int (*read)(sl_source *s, sl_batch *b, sl_err *err);
+  /* Names the record behind row r of the last batch read ("in/tx.json:3"). */
+  void (*where)(sl_source *s, uint32_t row, sl_buf *out);
+  int64_t (*skipped)(sl_source *s);   /* records skipped by ignore-parse-errors */
+  void (*describe)(sl_source *s, sl_buf *out);
+  void (*free)(sl_source *s);
+} sl_source_vtable;
+
+struct sl_source {
+  const sl_source_vtable *vt;
+};
+
+typedef struct sl_sink sl_sink;
+typedef struct sl_sink_vtable {
+  /* Writes the live rows of b (columns = the table's physical columns). */
+  int (*write)(sl_sink *s, const sl_batch *b, sl_err *err);
+  /* End of input: flush and publish (the filesystem sink renames its part files). */
+  int (*finish)(sl_sink *s, sl_err *err);
+  void (*describe)(sl_sink *s, sl_buf *out);
+  void (*free)(sl_sink *s);
+} sl_sink_vtable;
+
+struct sl_sink {
+  const sl_sink_vtable *vt;
+};
+
+/* Opens the source / sink for a table by its 'connector'; unknown connectors, missing and unused
+ * options are SL_ECONFIG errors located at the option (or the table). */
+int sl_conn_source_open(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err);
+int sl_conn_sink_open(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
+/* Whether a connector name is known at all (for EXPLAIN of not-yet-runnable connectors). */
+bool sl_conn_known(const char *connector);
+
+/* Constructors behind the registry. */
+int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err);
+int sl_fs_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
+int sl_print_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
+int sl_blackhole_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
+
+/* Renders row `row` of b the way the print connector does: "+I[a, b, null]". */
+void sl_render_row(const sl_batch *b, uint32_t row, sl_buf *out);
+
+#endif

@@ -1,0 +1,234 @@
+/* fs_source.c - the 'filesystem' source: a file, or every file of a folder in name order, read
+ * line by line and decoded by the table's format. Bounded. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "fmt.h"
+
+#define CHUNK (1 << 20)
+
+typedef struct fs_source {
+  sl_source base;
+  const char *path;      /* as written in the options */
+  char **files;          /* full paths, in order */
+  char **shown;          /* names used in messages: path, or path/relative-name */
+  int nfiles, cur;
+  int fd;
+  char *buf;             /* read buffer: [pos, len) not yet consumed */
+  size_t cap, pos, len;
+  bool eof;              /* current file fully read into buf */
+  int64_t line;          /* lines consumed from the current file */
+  sl_fmt_dec *dec;
+  uint32_t *row_line;    /* per batch row: its line number */
+  int *row_file;
+  int row_cap;
+  int64_t skipped;
+} fs_source;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Collects regular, non-hidden files under dir (recursively), as paths relative to root. */
+static int list_files(const char *root, const char *rel, char ***files, int *n, int *cap, sl_err *err, int64_t loc) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s%s%s", root, rel[0] ? "/" : "", rel);
+  DIR *d = opendir(dir);
+  if (!d) return sl_err_set(err, SL_EIO, loc, "cannot open folder '%s': %s", dir, strerror(errno));
+  struct dirent *de;
+  int rc = 0;
+  while ((de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.' || de->d_name[0] == '_') continue;
+    char relp[4096], full[8192];
+    snprintf(relp, sizeof relp, "%s%s%s", rel, rel[0] ? "/" : "", de->d_name);
+    snprintf(full, sizeof full, "%s/%s", root, relp);
+    struct stat st;
+    if (stat(full, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if ((rc = list_files(root, relp, files, n, cap, err, loc))) break;
+    } else if (S_ISREG(st.st_mode)) {
+      if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *files = sl_realloc(*files, sizeof(char *) * (size_t)*cap);
+      }
+      (*files)[(*n)++] = sl_strdup(relp);
+    }
+  }
+  closedir(d);
+  return rc;
+}
+
+static int open_next(fs_source *s, sl_err *err) {
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  s->cur++;
+  s->pos = s->len = 0;
+  s->eof = false;
+  s->line = 0;
+  if (s->cur >= s->nfiles) return 1;
+  s->fd = open(s->files[s->cur], O_RDONLY | O_CLOEXEC);
+  if (s->fd < 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot open '%s': %s", s->shown[s->cur], strerror(errno));
+  return 0;
+}
+
+/* Makes sure buf holds a full line at pos (or the file's last bytes). */
+static int fill(fs_source *s, sl_err *err) {
+  if (s->pos > 0) {
+    memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+    s->len -= s->pos;
+    s->pos = 0;
+  }
+  if (s->cap - s->len < CHUNK / 2) {
+    s->cap *= 2;
+    s->buf = sl_realloc(s->buf, s->cap);
+  }
+  ssize_t r;
+  do r = read(s->fd, s->buf + s->len, s->cap - s->len);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot read '%s': %s", s->shown[s->cur], strerror(errno));
+  if (r == 0) s->eof = true;
+  s->len += (size_t)r;
+  return 0;
+}
+
+static int fs_read(sl_source *src, sl_batch *b, sl_err *err) {
+  fs_source *s = (fs_source *)src;
+  if (s->row_cap < b->cap) {
+    s->row_cap = b->cap;
+    s->row_line = sl_realloc(s->row_line, sizeof(uint32_t) * (size_t)b->cap);
+    s->row_file = sl_realloc(s->row_file, sizeof(int) * (size_t)b->cap);
+  }
+  while (b->nrows < b->cap) {
+    if (s->cur >= s->nfiles) return b->nrows ? 0 : 1;
+    char *nl = memchr(s->buf + s->pos, '\n', s->len - s->pos);
+    if (!nl) {
+      if (!s->eof) {
+        int rc = fill(s, err);
+        if (rc) return rc;
+        continue;
+      }
+      if (s->pos == s->len) {
+        /* The file is done; an empty batch so far means read the next one. */
+        int rc = open_next(s, err);
+        if (rc < 0) return rc;
+        if (rc == 1) return b->nrows ? 0 : 1;
+        continue;
+      }
+      nl = s->buf + s->len; /* last line without a newline */
+    }
+    char *rec = s->buf + s->pos;
+    size_t n = (size_t)(nl - rec);
+    s->pos = (size_t)(nl - s->buf) + (nl < s->buf + s->len ? 1 : 0);
+    s->line++;
+    if (n && rec[n - 1] == '\r') n--;
+    if (n == 0) continue;
+    uint32_t row = (uint32_t)b->nrows;
+    int rc = sl_fmt_dec_record(s->dec, rec, n, b, row, err);
+    if (rc < 0) {
+      char msg[sizeof err->msg + 600];
+      snprintf(msg, sizeof msg, "%s:%lld: %s", s->shown[s->cur], (long long)s->line, err->msg);
+      snprintf(err->msg, sizeof err->msg, "%.*s", (int)sizeof err->msg - 1, msg);
+      err->loc = SL_ERR_NOLOC;
+      return rc;
+    }
+    if (rc == 1) {
+      s->skipped++;
+      continue;
+    }
+    s->row_line[row] = (uint32_t)s->line;
+    s->row_file[row] = s->cur;
+    b->nrows++;
+  }
+  return 0;
+}
+
+static void fs_where(sl_source *src, uint32_t row, sl_buf *out) {
+  fs_source *s = (fs_source *)src;
+  sl_buf_printf(out, "%s:%u", s->shown[s->row_file[row]], s->row_line[row]);
+}
+
+static int64_t fs_skipped(sl_source *src) { return ((fs_source *)src)->skipped; }
+
+static void fs_describe(sl_source *src, sl_buf *out) {
+  fs_source *s = (fs_source *)src;
+  sl_buf_printf(out, "filesystem path=%s (%d file%s)", s->path, s->nfiles, s->nfiles == 1 ? "" : "s");
+}
+
+static void fs_free(sl_source *src) {
+  fs_source *s = (fs_source *)src;
+  if (s->fd >= 0) close(s->fd);
+  for (int i = 0; i < s->nfiles; i++) {
+    free(s->files[i]);
+    free(s->shown[i]);
+  }
+  free(s->files);
+  free(s->shown);
+  free(s->buf);
+  free(s->row_line);
+  free(s->row_file);
+  sl_fmt_dec_free(s->dec);
+  free(s);
+}
+
+static const sl_source_vtable fs_source_vt = {fs_read, fs_where, fs_skipped, fs_describe, fs_free};
+
+int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err) {
+  sl_option *po = sl_options_find(t->opts, "path");
+  const char *path = sl_options_get(t->opts, "path");
+  if (!path) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'path' for connector 'filesystem'");
+  const char *format = sl_options_get(t->opts, "format");
+  if (!format) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'format' for connector 'filesystem'");
+  if (!strncmp(path, "file://", 7)) path += 7;
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return sl_err_set(err, SL_EIO, po ? po->value_loc : loc, "cannot read path '%s' of table '%s': %s", path, t->name,
+                      strerror(errno));
+  fs_source *s = sl_calloc(1, sizeof *s);
+  s->base.vt = &fs_source_vt;
+  s->path = path;
+  s->fd = -1;
+  s->cur = -1;
+  int rc = 0;
+  if (S_ISDIR(st.st_mode)) {
+    int cap = 0;
+    char **rel = NULL;
+    rc = list_files(path, "", &rel, &s->nfiles, &cap, err, po ? po->value_loc : loc);
+    if (s->nfiles) qsort(rel, (size_t)s->nfiles, sizeof(char *), cmp_str);
+    s->files = sl_calloc((size_t)(s->nfiles + 1), sizeof(char *));
+    s->shown = sl_calloc((size_t)(s->nfiles + 1), sizeof(char *));
+    size_t pl = strlen(path);
+    bool slash = pl && path[pl - 1] == '/';
+    for (int i = 0; i < s->nfiles; i++) {
+      size_t n = pl + strlen(rel[i]) + 2;
+      s->files[i] = sl_malloc(n);
+      snprintf(s->files[i], n, "%s%s%s", path, slash ? "" : "/", rel[i]);
+      s->shown[i] = sl_strdup(s->files[i]);
+      free(rel[i]);
+    }
+    free(rel);
+  } else {
+    s->nfiles = 1;
+    s->files = sl_calloc(1, sizeof(char *));
+    s->shown = sl_calloc(1, sizeof(char *));
+    s->files[0] = sl_strdup(path);
+    s->shown[0] = sl_strdup(path);
+  }
+  if (!rc) rc = sl_fmt_dec_new(format, t->ncols, t->names, t->types, t->opts, &s->dec, err);
+  if (rc) {
+    fs_free(&s->base);
+    return rc;
+  }
+  s->cap = CHUNK;
+  s->buf = sl_malloc(s->cap);
+  rc = open_next(s, err);
+  if (rc < 0) {
+    fs_free(&s->base);
+    return rc;
+  }
+  *out = &s->base;
+  return 0;
+}

@@ -1,0 +1,154 @@
+/* op_sink.c - the sink operator: hands batches to a connector sink, or collects the rows of a bare
+ * SELECT and prints them as a table (the Flink SQL client's "tableau" form) at the end. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "value_text.h"
+
+typedef struct op_sink {
+  sl_op base;
+  const char *table;       /* NULL: collect the rows of a bare SELECT */
+  const char *desc;
+  sl_sink *sink;           /* NULL when collecting or only explained */
+  int ncols;
+  const char *const *names;
+  /* collected cells, row-major, each a NUL-terminated string in `cells` */
+  sl_buf cells;
+  size_t *offs;
+  size_t noffs, capoffs;
+  int64_t nrows;
+  sl_buf tmp;
+} op_sink;
+
+static int sink_open(sl_op *op) { return SL_OP_OK; }
+
+static void collect_cell(op_sink *s, const char *p, size_t n) {
+  if (s->noffs == s->capoffs) {
+    s->capoffs = s->capoffs ? s->capoffs * 2 : 256;
+    s->offs = sl_realloc(s->offs, sizeof(size_t) * s->capoffs);
+  }
+  s->offs[s->noffs++] = s->cells.len;
+  sl_buf_add(&s->cells, p, n);
+  sl_buf_addc(&s->cells, 0);
+}
+
+static int sink_process(sl_op *op, int port, const sl_batch *b) {
+  op_sink *s = (op_sink *)op;
+  if (s->table) return !s->sink ? SL_OP_OK : s->sink->vt->write(s->sink, b, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
+  static const char *tags[] = {"+I", "-U", "+U", "-D"};
+  int n = sl_batch_live(b);
+  for (int i = 0; i < n; i++) {
+    uint32_t row = sl_batch_row(b, i);
+    const char *tag = b->kinds ? tags[b->kinds[row] & 3] : "+I";
+    collect_cell(s, tag, 2);
+    for (int c = 0; c < s->ncols; c++) {
+      sl_value v;
+      sl_col_get(&b->cols[c], row, &v);
+      sl_buf_reset(&s->tmp);
+      if (v.is_null) sl_buf_adds(&s->tmp, "<NULL>");
+      else sl_value_render(b->cols[c].type, &v, &s->tmp);
+      collect_cell(s, s->tmp.data ? s->tmp.data : "", s->tmp.len);
+    }
+    s->nrows++;
+  }
+  return SL_OP_OK;
+}
+
+/* Display width of UTF-8 text: code points. */
+static size_t text_width(const char *p) {
+  size_t w = 0;
+  for (; *p; p++)
+    if (((unsigned char)*p & 0xc0) != 0x80) w++;
+  return w;
+}
+
+static void print_rule(FILE *f, const size_t *w, int n) {
+  for (int c = 0; c < n; c++) {
+    fputc('+', f);
+    for (size_t i = 0; i < w[c] + 2; i++) fputc('-', f);
+  }
+  fputs("+\n", f);
+}
+
+static void print_cell(FILE *f, const char *text, size_t width, bool left) {
+  size_t tw = text_width(text);
+  fputs("| ", f);
+  if (left) fputs(text, f);
+  for (size_t i = tw; i < width; i++) fputc(' ', f);
+  if (!left) fputs(text, f);
+  fputc(' ', f);
+}
+
+static void print_table(op_sink *s, FILE *f) {
+  int n = s->ncols + 1;
+  size_t *w = sl_calloc((size_t)n, sizeof(size_t));
+  w[0] = 2;
+  for (int c = 1; c < n; c++) w[c] = text_width(s->names[c - 1]);
+  for (size_t i = 0; i < s->noffs; i++) {
+    size_t tw = text_width(s->cells.data + s->offs[i]);
+    if (tw > w[i % (size_t)n]) w[i % (size_t)n] = tw;
+  }
+  print_rule(f, w, n);
+  print_cell(f, "op", w[0], false);
+  for (int c = 1; c < n; c++) print_cell(f, s->names[c - 1], w[c], false);
+  fputs("|\n", f);
+  print_rule(f, w, n);
+  for (int64_t r = 0; r < s->nrows; r++) {
+    for (int c = 0; c < n; c++) print_cell(f, s->cells.data + s->offs[(size_t)r * (size_t)n + (size_t)c], w[c], false);
+    fputs("|\n", f);
+  }
+  print_rule(f, w, n);
+  fprintf(f, "Received a total of %lld row%s\n", (long long)s->nrows, s->nrows == 1 ? "" : "s");
+  free(w);
+}
+
+static int sink_finish(sl_op *op) {
+  op_sink *s = (op_sink *)op;
+  if (s->table) return !s->sink ? SL_OP_OK : s->sink->vt->finish(s->sink, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
+  print_table(s, op->ctx->out ? op->ctx->out : stdout);
+  fflush(op->ctx->out ? op->ctx->out : stdout);
+  return SL_OP_OK;
+}
+
+static void sink_close(sl_op *op) {
+  op_sink *s = (op_sink *)op;
+  if (s->sink) s->sink->vt->free(s->sink);
+  sl_buf_destroy(&s->cells);
+  sl_buf_destroy(&s->tmp);
+  free(s->offs);
+  free(s);
+}
+
+static void sink_explain(const sl_op *op, sl_buf *out) {
+  const op_sink *s = (const op_sink *)op;
+  if (s->table) {
+    sl_buf_printf(out, "table=[%s], %s", s->table, s->desc);
+  } else {
+    sl_buf_adds(out, "collect, print as a table");
+  }
+  sl_buf_adds(out, ", fields=[");
+  for (int i = 0; i < s->ncols; i++) sl_buf_printf(out, "%s%s", i ? ", " : "", s->names[i]);
+  sl_buf_adds(out, "]");
+}
+
+static const sl_op_vtable sink_vt = {
+  .name = "Sink", .open = sink_open, .process = sink_process, .finish = sink_finish, .close = sink_close,
+  .explain = sink_explain,
+};
+
+sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_sink *sink, int ncols, const char *const *names,
+                      const sl_type *types) {
+  op_sink *s = sl_calloc(1, sizeof *s);
+  s->base.vt = &sink_vt;
+  s->base.ctx = ctx;
+  s->base.watermark = SL_WATERMARK_MIN;
+  s->table = table;
+  s->desc = desc;
+  s->sink = sink;
+  s->ncols = ncols;
+  s->names = names;
+  sl_buf_init(&s->cells);
+  sl_buf_init(&s->tmp);
+  return &s->base;
+}

@@ -1,0 +1,61 @@
+/* catalog.h - the tables, views and session options a script has declared. */
+#ifndef SL_CATALOG_H
+#define SL_CATALOG_H
+
+#include "../connectors/options.h"
+#include "../engine/arena.h"
+#include "../engine/err.h"
+#include "../engine/types.h"
+#include "ast.h"
+
+typedef struct sl_column_def {
+  const char *name;
+  sl_type type;            /* for computed columns: filled when the table is created */
+  sl_ast_expr *computed;   /* NULL for physical columns */
+  int64_t loc;
+} sl_column_def;
+
+typedef struct sl_table_def {
+  const char *name;
+  int64_t loc;
+  int ncols;
+  sl_column_def *cols;     /* declaration order: physical and computed */
+  int nphysical;
+  int rowtime;             /* index of the WATERMARK column, or -1 */
+  sl_ast_expr *wm_expr;    /* the WATERMARK expression */
+  int npk;
+  const char **pk;
+  sl_options opts;
+  const char *connector;   /* value of 'connector' */
+} sl_table_def;
+
+typedef struct sl_view_def {
+  const char *name;
+  int64_t loc;
+  sl_ast_stmt *stmt;       /* the CREATE VIEW statement (query + column names) */
+} sl_view_def;
+
+typedef struct sl_catalog {
+  sl_arena *arena;         /* owns every definition */
+  int ntables, nviews, nsettings;
+  sl_table_def **tables;
+  sl_view_def **views;
+  sl_option *settings;     /* SET 'k' = 'v' */
+  int cap_tables, cap_views, cap_settings;
+} sl_catalog;
+
+void sl_catalog_init(sl_catalog *c, sl_arena *arena);
+void sl_catalog_destroy(sl_catalog *c);
+sl_table_def *sl_catalog_table(const sl_catalog *c, const char *name);
+sl_view_def *sl_catalog_view(const sl_catalog *c, const char *name);
+/* Registers a definition; SL_EBIND when the name is taken (unless if_not_exists). */
+int sl_catalog_add_table(sl_catalog *c, sl_table_def *t, bool if_not_exists, sl_err *err);
+int sl_catalog_add_view(sl_catalog *c, sl_view_def *v, bool if_not_exists, sl_err *err);
+int sl_catalog_drop(sl_catalog *c, const char *name, bool view, bool if_exists, int64_t loc, sl_err *err);
+void sl_catalog_set(sl_catalog *c, const char *key, const char *value);
+const char *sl_catalog_setting(const sl_catalog *c, const char *key);
+/* The closest of names[] to name by edit distance (for "did you mean"), or NULL when none is
+ * close enough. */
+const char *sl_closest_name(const char *name, const char *const *names, int n);
+
+#endif

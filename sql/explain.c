@@ -1,0 +1,87 @@
+/* explain.c - the logical plan as an indented tree, in the spirit of Flink's EXPLAIN. */
+#include <string.h>
+
+#include "../engine/datetime.h"
+#include "physical.h"
+
+static void fields(const sl_schema *s, int rowtime, sl_buf *out) {
+  sl_buf_adds(out, "fields=[");
+  for (int i = 0; i < s->n; i++) {
+    char t[64];
+    sl_buf_printf(out, "%s%s %s", i ? ", " : "", s->names[i], sl_type_name(s->types[i], t, sizeof t));
+  }
+  sl_buf_adds(out, "]");
+  (void)rowtime;
+}
+
+static void node(const sl_plan *p, int depth, sl_buf *out) {
+  for (int i = 0; i < depth; i++) sl_buf_adds(out, i + 1 == depth ? "+- " : "   ");
+  const char *const *in = p->input ? p->input->out.names : NULL;
+  switch ((sl_plan_kind)p->kind) {
+    case SL_PLAN_SCAN:
+      sl_buf_printf(out, "TableSourceScan(table=[%s], connector=[%s], ", p->table->name, p->table->connector);
+      fields(&p->out, p->rowtime, out);
+      for (int i = 0; i < p->out.n; i++)
+        if (p->computed[i]) {
+          sl_buf_printf(out, ", %s=[", p->out.names[i]);
+          sl_expr_explain(p->computed[i], p->out.names, out);
+          sl_buf_adds(out, "]");
+        }
+      if (p->wm_expr) {
+        sl_buf_printf(out, ", rowtime=[%s], watermark=[", p->out.names[p->wm_col]);
+        sl_expr_explain(p->wm_expr, p->out.names, out);
+        sl_buf_adds(out, "]");
+      }
+      sl_buf_adds(out, ")\n");
+      break;
+    case SL_PLAN_VALUES: sl_buf_adds(out, "Values(tuples=[[]])\n"); break;
+    case SL_PLAN_FILTER:
+      sl_buf_adds(out, "Filter(condition=[");
+      sl_expr_explain(p->pred, in, out);
+      sl_buf_adds(out, "])\n");
+      break;
+    case SL_PLAN_PROJECT:
+      sl_buf_adds(out, "Project(");
+      for (int i = 0; i < p->out.n; i++) {
+        sl_buf_printf(out, "%s%s=[", i ? ", " : "", p->out.names[i]);
+        sl_expr_explain(p->exprs[i], in, out);
+        sl_buf_adds(out, "]");
+      }
+      sl_buf_adds(out, ")\n");
+      break;
+    case SL_PLAN_WINDOW_AGG: {
+      char size[48];
+      sl_interval_format(p->size, false, size);
+      sl_buf_adds(out, "WindowAggregate(");
+      if (p->nkeys) {
+        sl_buf_adds(out, "groupBy=[");
+        for (int k = 0; k < p->nkeys; k++) {
+          if (k) sl_buf_adds(out, ", ");
+          sl_expr_explain(p->keys[k], in, out);
+        }
+        sl_buf_adds(out, "], ");
+      }
+      sl_buf_printf(out, "window=[TUMBLE(time_col=[%s], size=[INTERVAL '%s' DAY TO SECOND])], aggregates=[",
+                    in[p->time_col], size);
+      for (int i = 0; i < p->naggs; i++) {
+        sl_buf_printf(out, "%s%s(%s", i ? ", " : "", p->aggs[i].name, p->aggs[i].distinct ? "DISTINCT " : "");
+        if (p->aggs[i].arg) sl_expr_explain(p->aggs[i].arg, in, out);
+        else sl_buf_adds(out, "*");
+        sl_buf_adds(out, ")");
+      }
+      sl_buf_adds(out, "], ");
+      fields(&p->out, p->rowtime, out);
+      sl_buf_adds(out, ")\n");
+      break;
+    }
+    case SL_PLAN_SINK:
+      if (p->sink) sl_buf_printf(out, "Sink(table=[%s], connector=[%s], ", p->sink->name, p->sink->connector);
+      else sl_buf_adds(out, "Collect(print=[table], ");
+      fields(&p->out, -1, out);
+      sl_buf_adds(out, ")\n");
+      break;
+  }
+  if (p->input) node(p->input, depth + 1, out);
+}
+
+void sl_plan_explain(const sl_plan *root, sl_buf *out) { node(root, 0, out); }

@@ -1,0 +1,119 @@
+/* plan_physical.c - maps logical nodes to operators: SCAN -> Source, FILTER/PROJECT -> Calc (a
+ * FILTER under a PROJECT merges into one Calc), WINDOW_AGG -> WindowAggregate, SINK -> Sink. */
+#include <string.h>
+
+#include "../connectors/conn.h"
+#include "../engine/ops.h"
+#include "physical.h"
+
+static const char *const *names_of(const sl_plan *p) { return p->out.names; }
+
+/* A fresh copy of a table's options: each job marks its own uses. */
+static sl_options copy_options(sl_arena *a, const sl_options *o) {
+  sl_options c = {.n = o->n};
+  c.items = sl_arena_zalloc(a, sizeof(sl_option) * (size_t)(o->n ? o->n : 1));
+  for (int i = 0; i < o->n; i++) {
+    c.items[i] = o->items[i];
+    c.items[i].used = false;
+  }
+  return c;
+}
+
+static const char *describe_table(sl_arena *a, const sl_table_def *t) {
+  sl_buf b;
+  sl_buf_init(&b);
+  sl_buf_printf(&b, "connector=[%s]", t->connector);
+  for (int i = 0; i < t->opts.n; i++) {
+    const sl_option *o = &t->opts.items[i];
+    if (!strcmp(o->key, "connector")) continue;
+    /* Secrets never reach EXPLAIN. */
+    if (strstr(o->key, "secret") || strstr(o->key, "password") || strstr(o->key, "token"))
+      sl_buf_printf(&b, ", %s=[****]", o->key);
+    else
+      sl_buf_printf(&b, ", %s=[%s]", o->key, o->value);
+  }
+  const char *s = sl_arena_strdup(a, b.data);
+  sl_buf_destroy(&b);
+  return s;
+}
+
+static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err) {
+  int rc;
+  switch ((sl_plan_kind)p->kind) {
+    case SL_PLAN_VALUES: sl_dag_add(d, sl_op_values_new(ctx)); return 0;
+    case SL_PLAN_SCAN: {
+      sl_table_def *t = p->table;
+      int np = t->nphysical;
+      const char **pnames = sl_arena_zalloc(&d->arena, sizeof(char *) * (size_t)(np ? np : 1));
+      sl_type *ptypes = sl_arena_zalloc(&d->arena, sizeof(sl_type) * (size_t)(np ? np : 1));
+      int *phys = sl_arena_zalloc(&d->arena, sizeof(int) * (size_t)(t->ncols ? t->ncols : 1));
+      int k = 0;
+      for (int i = 0; i < t->ncols; i++) {
+        if (t->cols[i].computed) {
+          phys[i] = -1;
+          continue;
+        }
+        phys[i] = k;
+        pnames[k] = t->cols[i].name;
+        ptypes[k] = t->cols[i].type;
+        k++;
+      }
+      sl_source *src = NULL;
+      if (open) {
+        sl_options opts = copy_options(&d->arena, &t->opts);
+        sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = np,
+                            .names = pnames, .types = ptypes, .out = ctx->out};
+        if ((rc = sl_conn_source_open(&ct, t->loc, &src, err))) return rc;
+      }
+      sl_dag_add(d, sl_op_source_new(ctx, t->name, describe_table(&d->arena, t), src, np, ptypes, t->ncols,
+                                     p->out.types, names_of(p), phys, p->computed, p->wm_expr, p->wm_col));
+      return 0;
+    }
+    case SL_PLAN_FILTER:
+      if ((rc = build(p->input, ctx, open, d, err))) return rc;
+      sl_dag_add(d, sl_op_calc_new(ctx, p->pred, 0, NULL, names_of(p->input), NULL));
+      return 0;
+    case SL_PLAN_PROJECT: {
+      sl_plan *in = p->input;
+      sl_expr *pred = NULL;
+      if (in->kind == SL_PLAN_FILTER) {
+        pred = in->pred;
+        in = in->input;
+      }
+      if ((rc = build(in, ctx, open, d, err))) return rc;
+      sl_dag_add(d, sl_op_calc_new(ctx, pred, p->out.n, p->exprs, names_of(in), names_of(p)));
+      return 0;
+    }
+    case SL_PLAN_WINDOW_AGG:
+      if ((rc = build(p->input, ctx, open, d, err))) return rc;
+      sl_dag_add(d, sl_op_window_agg_new(ctx, p->time_col, p->size, p->nkeys, p->keys, p->naggs, p->aggs,
+                                         names_of(p->input), names_of(p)));
+      return 0;
+    case SL_PLAN_SINK: {
+      if ((rc = build(p->input, ctx, open, d, err))) return rc;
+      sl_table_def *t = p->sink;
+      sl_sink *sink = NULL;
+      if (t && open) {
+        sl_options opts = copy_options(&d->arena, &t->opts);
+        sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = p->out.n,
+                            .names = p->out.names, .types = p->out.types, .out = ctx->out};
+        if ((rc = sl_conn_sink_open(&ct, t->loc, &sink, err))) return rc;
+      }
+      sl_dag_add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,
+                                   p->out.names, p->out.types));
+      return 0;
+    }
+  }
+  return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC, "unknown plan node");
+}
+
+int sl_plan_physical(sl_plan *root, sl_job_ctx *ctx, bool open_connectors, sl_dag **out, sl_err *err) {
+  sl_dag *d = sl_dag_new(ctx);
+  int rc = build(root, ctx, open_connectors, d, err);
+  if (rc) {
+    sl_dag_free(d);
+    return rc;
+  }
+  *out = d;
+  return 0;
+}
