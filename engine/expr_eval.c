@@ -691,7 +691,7 @@ static int eval_in(sl_eval_ctx *ctx, const sl_expr *e, const sl_batch *in, int c
   int64_t neg = e->negated ? 1 : 0;
   const uint8_t *xn = x.nulls;
   FOR_ROWS({
-    bool isnull = !found[r] && ((xn && xn[r]) || inull[r] || const_null);
+    bool isnull = (xn && xn[r]) || (!found[r] && (inull[r] || const_null));
     out->nulls[r] = isnull;
     out->i64[r] = isnull ? 0 : (found[r] ^ neg);
   });

@@ -1314,7 +1314,47 @@ int sl_bind_create_view(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *st, sl_er
   return sl_catalog_add_view(cat, v, st->if_not_exists, err);
 }
 
-sl_plan *sl_plan_rewrite(sl_arena *arena, sl_plan *root) {
-  (void)arena;
-  return root;
+/* ---- Rewrites ------------------------------------------------------------------------------ */
+
+/* A copy of e with every column reference i replaced by repl[i]. */
+static sl_expr *subst(sl_arena *a, const sl_expr *e, sl_expr **repl) {
+  if (e->kind == SL_EXPR_COL) {
+    sl_expr *r = repl[e->col];
+    if (sl_type_equal(r->type, e->type) && r->type.nullable == e->type.nullable) return r;
+    /* Same value, but keep the referencing node's type flags (rowtime, nullability). */
+    sl_expr *c = sl_arena_alloc(a, sizeof *c);
+    *c = *r;
+    c->type = e->type;
+    return c;
+  }
+  sl_expr *c = sl_arena_alloc(a, sizeof *c);
+  *c = *e;
+  if (e->nargs) {
+    c->args = sl_arena_alloc(a, sizeof(sl_expr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = subst(a, e->args[i], repl);
+  }
+  return c;
+}
+
+static bool is_identity(const sl_plan *p) {
+  if (p->kind != SL_PLAN_PROJECT || p->out.n != p->input->out.n) return false;
+  for (int i = 0; i < p->out.n; i++) {
+    const sl_expr *e = p->exprs[i];
+    if (e->kind != SL_EXPR_COL || e->col != i || !sl_type_equal(e->type, p->input->out.types[i])) return false;
+  }
+  return true;
+}
+
+sl_plan *sl_plan_rewrite(sl_arena *arena, sl_plan *p) {
+  if (!p) return p;
+  p->input = sl_plan_rewrite(arena, p->input);
+  /* PROJECT over PROJECT: one projection computing the composed expressions. */
+  if (p->kind == SL_PLAN_PROJECT && p->input && p->input->kind == SL_PLAN_PROJECT) {
+    sl_plan *q = p->input;
+    for (int i = 0; i < p->out.n; i++) p->exprs[i] = subst(arena, p->exprs[i], q->exprs);
+    p->input = q->input;
+  }
+  /* A projection that passes its input through unchanged is dropped (the sink keeps its names). */
+  if (p->kind == SL_PLAN_SINK && is_identity(p->input)) p->input = p->input->input;
+  return p;
 }
