@@ -56,7 +56,8 @@ static bool cast_allowed(sl_type from, sl_type to, bool explicit_cast) {
   if (!explicit_cast) return false;
   /* explicit only */
   if (fnum && tnum) return true;
-  if ((f == SL_TYPE_BOOLEAN && tnum) || (fnum && t == SL_TYPE_BOOLEAN)) return true;
+  /* BOOLEAN -> any number, but only integers -> BOOLEAN (FLINK-24576) */
+  if ((f == SL_TYPE_BOOLEAN && tnum) || (sl_type_is_integer(from) && t == SL_TYPE_BOOLEAN)) return true;
   if (tstr) return true; /* every predefined type renders as text */
   if (fstr) return t != SL_TYPE_INTERVAL_YM && t != SL_TYPE_INTERVAL_DT;
   if (t == SL_TYPE_DATE) return is_ts(f);
@@ -432,18 +433,20 @@ int sl__cast_eval(sl_eval_ctx *ctx, const sl_expr *e, const sl_col *src, int cap
   if (sl_type_is_integer(from) && to.kind == SL_TYPE_DECIMAL) {
     sl_i128 m = sl_dec_pow10(to.scale);
     FOR_ROWS({
-      sl_i128 d = (sl_i128)src->i64[r] * m;
-      out->dec[r] = d;
-      if (!(sn && sn[r]) && !sl_dec_fits(d, to.precision)) set_null(ctx, out, cap, sel, n, r);
+      sl_i128 d = 0;
+      bool ovf = __builtin_mul_overflow((sl_i128)src->i64[r], m, &d);
+      out->dec[r] = ovf ? 0 : d;
+      if (!(sn && sn[r]) && (ovf || !sl_dec_fits(d, to.precision))) set_null(ctx, out, cap, sel, n, r);
     });
     return 0;
   }
   if (from.kind == SL_TYPE_DECIMAL && to.kind == SL_TYPE_DECIMAL && to.scale >= from.scale) {
     sl_i128 m = sl_dec_pow10(to.scale - from.scale);
     FOR_ROWS({
-      sl_i128 d = src->dec[r] * m;
-      out->dec[r] = d;
-      if (!(sn && sn[r]) && !sl_dec_fits(d, to.precision)) set_null(ctx, out, cap, sel, n, r);
+      sl_i128 d = 0;
+      bool ovf = __builtin_mul_overflow(src->dec[r], m, &d);
+      out->dec[r] = ovf ? 0 : d;
+      if (!(sn && sn[r]) && (ovf || !sl_dec_fits(d, to.precision))) set_null(ctx, out, cap, sel, n, r);
     });
     return 0;
   }

@@ -77,6 +77,18 @@ static void iso_week(int64_t days, int64_t *wyear, int *week) {
   *week = (int)((thursday - jan1) / 7 + 1);
 }
 
+/* DateTimeFormatter's 'w' under the default (US) locale: weeks start on Sunday and week 1 is
+ * the week that contains January 1st, so late December can be week 1 of the next year. */
+static int us_week(int64_t days) {
+  int64_t saturday = days - sl_floor_mod(days + 4, 7) + 6; /* 1970-01-01 was a Thursday */
+  int64_t y;
+  int m, d;
+  sl_civil_from_days(saturday, &y, &m, &d);
+  int64_t jan1 = sl_days_from_civil(y, 1, 1);
+  int64_t first_saturday = jan1 - sl_floor_mod(jan1 + 4, 7) + 6;
+  return (int)((saturday - first_saturday) / 7 + 1);
+}
+
 /* ---- Small scanning helpers ----------------------------------------------------------------- */
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -117,8 +129,10 @@ static bool read_frac(const char *s, size_t n, size_t *i, int64_t *nanos) {
   return true;
 }
 
-/* Parses "H:m[:s[.f]]" at *i (1-2 digit fields) into micros of the day. */
-static bool read_clock(const char *s, size_t n, size_t *i, bool need_seconds, int64_t *micros) {
+/* Parses "H:m[:s[.f]]" at *i (1-2 digit fields) into micros of the day. The timestamp form
+ * (flink) follows Flink's formatter: up to 9 fraction digits, a bare trailing '.', and 24:00:00
+ * as the next midnight (java.time's SMART resolver); TIME is stricter. */
+static bool read_clock(const char *s, size_t n, size_t *i, bool flink, int64_t *micros) {
   int64_t h, mi, sec = 0, nanos = 0;
   if (!read_num(s, n, i, 1, 2, &h)) return false;
   if (*i >= n || s[*i] != ':') return false;
@@ -129,10 +143,14 @@ static bool read_clock(const char *s, size_t n, size_t *i, bool need_seconds, in
     if (!read_num(s, n, i, 1, 2, &sec)) return false;
     if (*i < n && s[*i] == '.') {
       (*i)++;
-      if (!read_frac(s, n, i, &nanos)) return false;
+      size_t start = *i;
+      if (!read_frac(s, n, i, &nanos) && !flink) return false;
+      if (flink && *i - start > 9) return false;
     }
-  } else if (need_seconds) {
-    return false;
+  }
+  if (flink && h == 24 && mi == 0 && sec == 0 && nanos == 0) {
+    *micros = SL_MICROS_PER_DAY;
+    return true;
   }
   if (h > 23 || mi > 59 || sec > 59) return false;
   *micros = ((h * 60 + mi) * 60 + sec) * SL_MICROS_PER_SEC + nanos / 1000;
@@ -142,7 +160,8 @@ static bool read_clock(const char *s, size_t n, size_t *i, bool need_seconds, in
 /* ---- TIMESTAMP / DATE / TIME text ------------------------------------------------------------ */
 
 /* Flink's DEFAULT_TIMESTAMP_FORMATTER is "yyyy-[MM][M]-[dd][d][ [HH][H]:[mm][m]:[ss][s][.f]]"
- * (DateTimeUtils); we also take "HH:mm" without seconds as the header promises. */
+ * (DateTimeUtils) with java.time's SMART resolver; we also take "HH:mm" without seconds and
+ * surrounding blanks, as the header promises. */
 int sl_ts_parse(const char *s, size_t n, bool iso, int64_t *out) {
   trim(&s, &n);
   size_t i = 0;
@@ -154,12 +173,15 @@ int sl_ts_parse(const char *s, size_t n, bool iso, int64_t *out) {
   if (i >= n || s[i] != '-') return SL_EFORMAT;
   i++;
   if (!read_num(s, n, &i, 1, 2, &d)) return SL_EFORMAT;
+  /* java.time's SMART resolver turns Feb 30 into Feb 29, as CAST does in Flink */
+  if (m >= 1 && m <= 12 && d >= 29 && d <= 31 && d > days_in_month(y, (int)m))
+    d = days_in_month(y, (int)m);
   if (!valid_ymd(y, (int)m, (int)d)) return SL_EFORMAT;
   if (i < n) {
     bool t = s[i] == 'T';
     if (s[i] != ' ' && !(iso && t)) return SL_EFORMAT;
     i++;
-    if (!read_clock(s, n, &i, false, &tod)) return SL_EFORMAT;
+    if (!read_clock(s, n, &i, true, &tod)) return SL_EFORMAT;
     if (iso && i < n && s[i] == 'Z') i++;
     if (i != n) return SL_EFORMAT;
   }
@@ -384,13 +406,22 @@ int sl_ts_format_pattern(int64_t micros, const char *pat, size_t plen, char *out
         break;
       }
       case 'G': out_add(&o, y > 0 ? "AD" : "BC", 2); break;
-      case 'w': {
-        int64_t wy;
-        int wk;
-        iso_week(days, &wy, &wk);
-        out_num(&o, wk, c);
+      case 'w': out_num(&o, us_week(days), c); break;
+      case 'Q':
+      case 'q': {
+        int q = (mo + 2) / 3;
+        static const char *const qn[] = {"1st quarter", "2nd quarter", "3rd quarter", "4th quarter"};
+        if (c == 3) {
+          char qq[3] = {'Q', (char)('0' + q), 0};
+          out_add(&o, qq, 2);
+        } else if (c >= 4) {
+          out_add(&o, qn[q - 1], strlen(qn[q - 1]));
+        } else {
+          out_num(&o, q, c);
+        }
         break;
       }
+      case 'n': out_num(&o, us * 1000, c); break;
       default: return SL_EINVAL;
     }
   }
@@ -399,8 +430,10 @@ int sl_ts_format_pattern(int64_t micros, const char *pat, size_t plen, char *out
   return (int)(o.len < o.cap ? o.len : (o.cap ? o.cap - 1 : 0));
 }
 
-static bool is_numeric_letter(char c) {
-  return strchr("yuMLdDHkKhmsS", c) != NULL;
+/* A pattern run that parses as digits (MMM and longer are month names). */
+static bool is_numeric_tok(const pat_tok *t) {
+  if (!t->letter || !strchr("yuMLdDHkKhmsS", t->letter)) return false;
+  return !((t->letter == 'M' || t->letter == 'L') && t->count >= 3);
 }
 
 static int match_name(const char *s, size_t n, size_t *i, const char *const *names, int count,
@@ -422,7 +455,7 @@ static int match_name(const char *s, size_t n, size_t *i, const char *const *nam
 
 int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, int64_t *out) {
   int64_t y = 1970, mo = 1, d = 1, doy = -1, hh = 0, mi = 0, ss = 0, nanos = 0;
-  int ampm = -1, h12 = -1;
+  int ampm = -1, h12 = -1, dow = 0;
   size_t i = 0;
   pat_iter it = {pat, plen, 0, false, false};
   pat_tok t;
@@ -433,19 +466,21 @@ int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, i
       continue;
     }
     int c = t.count;
-    /* Adjacent numeric fields ("yyyyMMdd") need fixed widths; otherwise be lenient. */
-    pat_iter peek = it;
-    pat_tok nt;
-    bool adjacent = next_tok(&peek, &nt) && nt.letter && is_numeric_letter(nt.letter);
-    int minw = adjacent ? c : 1;
-    int maxw;
+    /* DateTimeFormatter's widths: one letter reads 1..n digits, more letters exactly that many
+     * (year: "yy" two, "yyyy" four or more; fraction: exactly c; day of year: c..3). When a
+     * variable-width field runs straight into another number ("yyyyMMdd"), its own count is
+     * taken, which is what adjacent value parsing yields for well-formed input. */
+    int minw = c, maxw;
     switch (t.letter) {
       case 'y':
-      case 'u': maxw = adjacent ? c : (c == 2 ? 2 : 9); break;
-      case 'S': maxw = adjacent ? c : 9; break;
-      case 'D': maxw = adjacent ? c : 3; break;
-      default: maxw = adjacent ? c : (c > 2 ? c : 2); break;
+      case 'u': maxw = c == 2 ? 2 : 18; break;
+      case 'S': maxw = c; break;
+      case 'D': maxw = c > 3 ? c : 3; break;
+      default: maxw = c == 1 ? 18 : c; break;
     }
+    pat_iter peek = it;
+    pat_tok nt;
+    if (next_tok(&peek, &nt) && is_numeric_tok(&nt)) maxw = minw;
     int64_t v = 0;
     switch (t.letter) {
       case 'y':
@@ -500,9 +535,12 @@ int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, i
         else goto fallback;
         i += 2;
         break;
-      case 'E':
-        if (match_name(s, n, &i, day_names, 7, c >= 4) < 0) goto fallback;
+      case 'E': {
+        int k = match_name(s, n, &i, day_names, 7, c >= 4);
+        if (k < 0) goto fallback;
+        dow = k + 1;
         break;
+      }
       case 'G':
         if (i + 2 <= n && (strncasecmp(s + i, "AD", 2) == 0 || strncasecmp(s + i, "BC", 2) == 0)) i += 2;
         else goto fallback;
@@ -520,9 +558,14 @@ int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, i
     if (y < 0 || y > 9999 || doy < 1 || doy > (is_leap(y) ? 366 : 365)) goto fallback;
     days = sl_days_from_civil(y, 1, 1) + doy - 1;
   } else {
+    /* The SMART resolver clamps an over-long day of month: Feb 30 -> Feb 29 (28). */
+    if (mo >= 1 && mo <= 12 && d >= 29 && d <= 31 && y >= 0 && y <= 9999 &&
+        d > days_in_month(y, (int)mo))
+      d = days_in_month(y, (int)mo);
     if (!valid_ymd(y, (int)mo, (int)d)) goto fallback;
     days = sl_days_from_civil(y, (int)mo, (int)d);
   }
+  if (dow && dow != iso_dow(days)) goto fallback; /* "Conflict found" in java.time */
   *out = days * SL_MICROS_PER_DAY + ((hh * 60 + mi) * 60 + ss) * SL_MICROS_PER_SEC + nanos / 1000;
   return 0;
 fallback:
@@ -602,7 +645,6 @@ int sl_extract(int unit, int kind, int64_t v, int64_t *out) {
       /* Calcite/Flink: YEAR = v / 12, MONTH = v % 12 (sign kept). */
       if (unit == SL_UNIT_YEAR) { *out = v / 12; return 0; }
       if (unit == SL_UNIT_MONTH) { *out = v % 12; return 0; }
-      if (unit == SL_UNIT_QUARTER) { *out = v % 12 / 3 + (v < 0 ? -1 : 1); return 0; }
       return SL_EINVAL;
     case SL_TYPE_INTERVAL_DT:
       /* (v % factor) / multiplier with truncation, as Flink's ExtractCallGen does. */
@@ -623,7 +665,9 @@ int sl_extract(int unit, int kind, int64_t v, int64_t *out) {
 /* ---- INTERVAL literals ----------------------------------------------------------------------- */
 
 /* Parses the interval string for a qualifier, e.g. '2 03:04:05.5' DAY TO SECOND. Following
- * Calcite's SqlIntervalQualifier, the leading field is unbounded (we cap it to avoid overflow),
+ * Calcite's SqlIntervalQualifier, the leading field is not range-checked (its digit count is
+ * capped so the microseconds stay within 64 bits: 8 for DAY, 9 for HOUR, 11 for MINUTE, 12 for
+ * SECOND),
  * the trailing ones are range-checked (MONTH 0..11, HOUR 0..23, MINUTE and SECOND 0..59), a sign
  * may precede the text, and SECOND takes up to 9 fraction digits (truncated to micros). */
 int sl_interval_parse(const char *s, size_t n, int unit_from, int unit_to, bool *year_month,
@@ -633,7 +677,6 @@ int sl_interval_parse(const char *s, size_t n, int unit_from, int unit_to, bool 
   bool neg = false;
   if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
   if (unit_to == SL_UNIT_NONE || unit_to == unit_from) unit_to = unit_from;
-  const int max_lead = 18; /* digits of the leading field */
   int64_t v = 0, a, b, c, nanos = 0;
   bool ym = false;
 #define NUM(var, maxd) if (!read_num(s, n, &i, 1, (maxd), &(var))) return SL_EFORMAT
@@ -652,52 +695,51 @@ int sl_interval_parse(const char *s, size_t n, int unit_from, int unit_to, bool 
     case SL_UNIT_MONTH * 100 + SL_UNIT_MONTH:
       NUM(a, 10); ym = true; v = a; break;
     case SL_UNIT_WEEK * 100 + SL_UNIT_WEEK:
-      NUM(a, 8); v = a * 7 * DAY; break;
+      NUM(a, 7); v = a * 7 * DAY; break;
     case SL_UNIT_DAY * 100 + SL_UNIT_DAY:
-      NUM(a, 9); v = a * DAY; break;
+      NUM(a, 8); v = a * DAY; break;
     case SL_UNIT_DAY * 100 + SL_UNIT_HOUR:
-      NUM(a, 9); SEP(' '); NUM(b, 2);
+      NUM(a, 8); SEP(' '); NUM(b, 2);
       if (b > 23) return SL_EFORMAT;
       v = a * DAY + b * HOUR; break;
     case SL_UNIT_DAY * 100 + SL_UNIT_MINUTE:
-      NUM(a, 9); SEP(' '); NUM(b, 2); SEP(':'); NUM(c, 2);
+      NUM(a, 8); SEP(' '); NUM(b, 2); SEP(':'); NUM(c, 2);
       if (b > 23 || c > 59) return SL_EFORMAT;
       v = a * DAY + b * HOUR + c * MIN; break;
     case SL_UNIT_DAY * 100 + SL_UNIT_SECOND: {
       int64_t sec;
-      NUM(a, 9); SEP(' '); NUM(b, 2); SEP(':'); NUM(c, 2); SEP(':'); NUM(sec, 2); FRAC();
+      NUM(a, 8); SEP(' '); NUM(b, 2); SEP(':'); NUM(c, 2); SEP(':'); NUM(sec, 2); FRAC();
       if (b > 23 || c > 59 || sec > 59) return SL_EFORMAT;
       v = a * DAY + b * HOUR + c * MIN + sec * US + nanos / 1000; break;
     }
     case SL_UNIT_HOUR * 100 + SL_UNIT_HOUR:
-      NUM(a, 11); v = a * HOUR; break;
+      NUM(a, 9); v = a * HOUR; break;
     case SL_UNIT_HOUR * 100 + SL_UNIT_MINUTE:
-      NUM(a, 11); SEP(':'); NUM(b, 2);
+      NUM(a, 9); SEP(':'); NUM(b, 2);
       if (b > 59) return SL_EFORMAT;
       v = a * HOUR + b * MIN; break;
     case SL_UNIT_HOUR * 100 + SL_UNIT_SECOND: {
       int64_t sec;
-      NUM(a, 11); SEP(':'); NUM(b, 2); SEP(':'); NUM(sec, 2); FRAC();
+      NUM(a, 9); SEP(':'); NUM(b, 2); SEP(':'); NUM(sec, 2); FRAC();
       if (b > 59 || sec > 59) return SL_EFORMAT;
       v = a * HOUR + b * MIN + sec * US + nanos / 1000; break;
     }
     case SL_UNIT_MINUTE * 100 + SL_UNIT_MINUTE:
-      NUM(a, 12); v = a * MIN; break;
+      NUM(a, 11); v = a * MIN; break;
     case SL_UNIT_MINUTE * 100 + SL_UNIT_SECOND: {
       int64_t sec;
-      NUM(a, 12); SEP(':'); NUM(sec, 2); FRAC();
+      NUM(a, 11); SEP(':'); NUM(sec, 2); FRAC();
       if (sec > 59) return SL_EFORMAT;
       v = a * MIN + sec * US + nanos / 1000; break;
     }
     case SL_UNIT_SECOND * 100 + SL_UNIT_SECOND:
-      NUM(a, 13); FRAC();
+      NUM(a, 12); FRAC();
       v = a * US + nanos / 1000; break;
     default: return SL_EFORMAT;
   }
 #undef NUM
 #undef SEP
 #undef FRAC
-  (void)max_lead;
   if (i != n) return SL_EFORMAT;
   *year_month = ym;
   *out = neg ? -v : v;

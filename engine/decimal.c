@@ -20,26 +20,56 @@ typedef unsigned __int128 u128;
 
 /* ---- Powers of ten ------------------------------------------------------------------------- */
 
-static const u128 *pow10_table(void) {
-  static u128 t[39];
-  static int ready;
-  if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-    u128 v = 1;
-    for (int i = 0; i <= 38; i++) {
-      t[i] = v;
-      v *= 10;
-    }
-    __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-  }
-  return t;
-}
+#define E19 10000000000000000000ULL
+static const u128 POW10[39] = {
+    (u128)1ULL,
+    (u128)10ULL,
+    (u128)100ULL,
+    (u128)1000ULL,
+    (u128)10000ULL,
+    (u128)100000ULL,
+    (u128)1000000ULL,
+    (u128)10000000ULL,
+    (u128)100000000ULL,
+    (u128)1000000000ULL,
+    (u128)10000000000ULL,
+    (u128)100000000000ULL,
+    (u128)1000000000000ULL,
+    (u128)10000000000000ULL,
+    (u128)100000000000000ULL,
+    (u128)1000000000000000ULL,
+    (u128)10000000000000000ULL,
+    (u128)100000000000000000ULL,
+    (u128)1000000000000000000ULL,
+    (u128)10000000000000000000ULL,
+    (u128)E19 * 10ULL,
+    (u128)E19 * 100ULL,
+    (u128)E19 * 1000ULL,
+    (u128)E19 * 10000ULL,
+    (u128)E19 * 100000ULL,
+    (u128)E19 * 1000000ULL,
+    (u128)E19 * 10000000ULL,
+    (u128)E19 * 100000000ULL,
+    (u128)E19 * 1000000000ULL,
+    (u128)E19 * 10000000000ULL,
+    (u128)E19 * 100000000000ULL,
+    (u128)E19 * 1000000000000ULL,
+    (u128)E19 * 10000000000000ULL,
+    (u128)E19 * 100000000000000ULL,
+    (u128)E19 * 1000000000000000ULL,
+    (u128)E19 * 10000000000000000ULL,
+    (u128)E19 * 100000000000000000ULL,
+    (u128)E19 * 1000000000000000000ULL,
+    (u128)E19 * 10000000000000000000ULL,
+};
+#undef E19
 
 sl_i128 sl_dec_pow10(int n) {
   if (n < 0 || n > 38) return 0;
-  return (sl_i128)pow10_table()[n];
+  return (sl_i128)POW10[n];
 }
 
-static u128 upow10(int n) { return pow10_table()[n]; }
+static u128 upow10(int n) { return POW10[n]; }
 
 static u128 uabs128(sl_i128 v) { return v < 0 ? (u128)0 - (u128)v : (u128)v; }
 
@@ -181,6 +211,8 @@ static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 
 int sl_dec_parse(const char *s, size_t n, int precision, int scale, sl_i128 *out) {
   size_t i = 0;
+  if (precision > 38) precision = 38;
+  if (precision < 1) precision = 1;
   while (n > 0 && is_blank(s[n - 1])) n--;
   while (i < n && is_blank(s[i])) i++;
   bool neg = false;
@@ -190,7 +222,7 @@ int sl_dec_parse(const char *s, size_t n, int precision, int scale, sl_i128 *out
   int nd = 0;            /* digits kept in dig */
   int64_t dropped = 0;   /* significant integer digits that did not fit in dig */
   int64_t frac = 0;      /* fraction digits consumed into dig */
-  bool any = false, sticky = false;
+  bool any = false;
   bool seen_dot = false;
   for (; i < n; i++) {
     char c = s[i];
@@ -204,10 +236,9 @@ int sl_dec_parse(const char *s, size_t n, int precision, int scale, sl_i128 *out
         dig[nd++] = c;
         if (seen_dot) frac++;
       } else {
-        /* Beyond 80 significant digits: only whether anything is non-zero could matter,
-         * and the number is certainly out of 38-digit range unless it is fraction. */
+        /* Beyond 80 significant digits: integer digits still count toward the magnitude;
+         * fraction digits this far right cannot change a HALF_UP result of <= 38 digits. */
         if (!seen_dot) dropped++;
-        if (c != '0') sticky = true;
       }
     } else if (c == '.' && !seen_dot) {
       seen_dot = true;
@@ -228,7 +259,6 @@ int sl_dec_parse(const char *s, size_t n, int precision, int scale, sl_i128 *out
     if (eneg) exp = -exp;
   }
   if (i != n) return SL_EFORMAT;
-  (void)sticky;
   /* value = dig * 10^(exp + dropped - frac); we want round(value * 10^scale). */
   int64_t shift = exp + dropped - frac + scale;
   u128 mag = 0;
@@ -248,7 +278,7 @@ int sl_dec_parse(const char *s, size_t n, int precision, int scale, sl_i128 *out
       if (dig[keep] >= '5') mag++;
     }
   }
-  if (mag >= upow10(precision > 38 ? 38 : precision)) return SL_EOVERFLOW;
+  if (mag >= upow10(precision)) return SL_EOVERFLOW;
   *out = neg ? -(sl_i128)mag : (sl_i128)mag;
   return 0;
 }
@@ -289,9 +319,8 @@ int sl_dec_rescale(sl_i128 v, int from_scale, int to_scale, sl_i128 *out) {
     return finish(m * upow10(k), neg, out);
   }
   int k = from_scale - to_scale;
-  if (k > 39) { *out = 0; return 0; }
-  if (k == 39) {
-    /* 10^39 exceeds the table; |v| < 2^127 < 5*10^38 so the result is 0 */
+  if (k > 38) {
+    /* |v| < 2^127 < 5*10^38, so shifting out 39 or more digits rounds to 0 */
     *out = 0;
     return 0;
   }

@@ -169,7 +169,7 @@ static int arith_dec(sl_eval_ctx *ctx, const sl_expr *e, const sl_col *a, const 
       case SL_FN_SUB:
         if (sa != rs) rc = sl_dec_rescale(p1, sa, rs, &p1);
         if (!rc && sb != rs) rc = sl_dec_rescale(p2, sb, rs, &p2);
-        if (!rc) v = e->fn == SL_FN_ADD ? p1 + p2 : p1 - p2;
+        if (!rc) rc = e->fn == SL_FN_ADD ? __builtin_add_overflow(p1, p2, &v) : __builtin_sub_overflow(p1, p2, &v);
         break;
       case SL_FN_MUL: rc = sl_dec_mul(p1, sa, p2, sb, rs, &v); break;
       case SL_FN_DIV:

@@ -329,19 +329,24 @@ static int32_t str_len_of(const sl_expr *e) {
 
 static int bind_string_fn(sl_arena *a, sl_fn fn, const char *name, int64_t loc, int nargs, sl_expr **args,
                           sl_expr **out, sl_err *err) {
-  int rc = null_to(a, args, nargs, string_t(), err);
+  int rc = null_to(a, args, fn == SL_FN_SUBSTRING ? 1 : nargs, string_t(), err);
+  if (!rc && fn == SL_FN_SUBSTRING)
+    rc = null_to(a, args + 1, nargs - 1, sl_type_make(SL_TYPE_INT, 0, 0, true), err);
   if (rc) return rc;
   bool nullable = any_nullable(nargs, args);
   sl_type rt;
   switch (fn) {
     case SL_FN_CONCAT: {
+      /* Flink's STRING_CONCAT: CHAR(n1 + n2 ...) when all are CHAR, else VARCHAR */
       int64_t len = 0;
+      bool all_char = true;
       for (int i = 0; i < nargs; i++) {
         if (!is_str(args[i])) return bad_args(err, loc, name, nargs, args);
         len += args[i]->type.precision;
+        all_char &= args[i]->type.kind == SL_TYPE_CHAR;
       }
       if (len > SL_VARCHAR_MAX) len = SL_VARCHAR_MAX;
-      rt = sl_type_make(SL_TYPE_VARCHAR, (int32_t)len, 0, nullable);
+      rt = sl_type_make(all_char ? SL_TYPE_CHAR : SL_TYPE_VARCHAR, (int32_t)len, 0, nullable);
       break;
     }
     case SL_FN_UPPER:
@@ -542,8 +547,8 @@ int sl_func_bind(sl_arena *a, const char *name, int64_t loc, int nargs, sl_expr 
     case SL_FN_ADD: case SL_FN_SUB: case SL_FN_MUL: case SL_FN_DIV: case SL_FN_MOD:
       return bind_arith(a, fn, name, loc, av, out, err);
     case SL_FN_NEG: {
-      if (is_null_t(av[0])) return bad_args(err, loc, name, 1, av);
-      if (!is_num(av[0]) && !is_interval(av[0]->type.kind)) return bad_args(err, loc, "-", 1, av);
+      if (is_null_t(av[0]) || (!is_num(av[0]) && !is_interval(av[0]->type.kind)))
+        return bad_args(err, loc, "-", 1, av);
       *out = mk_call(a, fn, av[0]->type, 1, av, loc);
       return 0;
     }

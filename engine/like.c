@@ -4,7 +4,8 @@
  * The general matcher is the classic two-pointer wildcard walk: every non-% token consumes a
  * determined amount of input (a literal its bytes, '_' one UTF-8 code point), so on a mismatch
  * it suffices to retry from the most recent % with one more code point swallowed. That is
- * linear for most patterns and O(n*m) at worst, without recursion or allocation.
+ * linear for most patterns and O(n*m) at worst, without recursion or allocation. Semantics are
+ * those of Flink's SqlLikeUtils regex translation.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,6 +25,18 @@ static size_t cp_len(unsigned char c) {
 static size_t next_cp(const char *s, size_t n, size_t i) {
   size_t l = cp_len((unsigned char)s[i]);
   return i + l > n ? n : i + l;
+}
+
+/* Flink turns '_' into the regex '.', which does not match a line terminator: \n, \r, U+0085,
+ * U+2028, U+2029 ('%' becomes "(?s:.*)" and matches them). */
+static bool line_terminator(const char *s, size_t n, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '\n' || c == '\r') return true;
+  if (c == 0xC2) return i + 1 < n && (unsigned char)s[i + 1] == 0x85;
+  if (c == 0xE2)
+    return i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9);
+  return false;
 }
 
 /* Pattern without '_' and escapes whose '%' appear only at the ends: answered with memcmp and
@@ -73,9 +86,11 @@ bool sl_like_match(const char *s, size_t n, const char *pat, size_t pn, char esc
         star_s = si;
         continue;
       } else if (c == '_') {
-        si = next_cp(s, n, si);
-        pi++;
-        continue;
+        if (!line_terminator(s, n, si)) {
+          si = next_cp(s, n, si);
+          pi++;
+          continue;
+        }
       } else if (s[si] == c) {
         si++;
         pi++;

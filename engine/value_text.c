@@ -141,6 +141,7 @@ static int shortest_digits(double d, bool is_float, char *digs, int *nd) {
 }
 
 int sl_double_format(double d, bool is_float, char *buf) {
+  if (is_float) d = (float)d; /* FLOAT slots may hold a wider double: print the float */
   if (isnan(d)) return sprintf(buf, "NaN");
   if (isinf(d)) return sprintf(buf, d < 0 ? "-Infinity" : "Infinity");
   if (d == 0) return sprintf(buf, signbit(d) ? "-0.0" : "0.0");
@@ -152,8 +153,7 @@ int sl_double_format(double d, bool is_float, char *buf) {
   char digs[32];
   int nd;
   int e = shortest_digits(d, is_float, digs, &nd);
-  double ad = is_float ? (double)(float)d : d;
-  if (ad >= 1e-3 && ad < 1e7) {
+  if (d >= 1e-3 && d < 1e7) {
     if (e >= 0) {
       for (int k = 0; k <= e; k++) buf[len++] = k < nd ? digs[k] : '0';
       buf[len++] = '.';

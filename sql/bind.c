@@ -1012,7 +1012,7 @@ static int bind_group_by(binder *b, sl_ast_select *s, sl_plan *input, scope *sc,
         if (!strcmp(sc->cols[k].name, g->s) && sc->cols[k].index <= WIN_START) c = &sc->cols[k];
       if (c && c->index == WIN_START) { saw_start = true; continue; }
       if (c && c->index == WIN_END) { saw_end = true; continue; }
-      if (c) return sl_err_set(b->err, SL_EUNSUPPORTED, g->loc, "grouping by window_time is not supported; group by window_start, window_end");
+      if (c) continue; /* window_time: implied by window_start and window_end */
     }
     sl_expr *k;
     agg_ctx *saved = b->agg;

@@ -34,7 +34,7 @@
 
 #include "tokenize.h"
 
-/* Lemon's code compares unsigned values with zero and keeps unused temporaries. */
+/* No error recovery: the first error stops the parse. */
 #define YYNOERRORRECOVERY 1
 #define YYPARSEFREENEVERNULL 1
 }
@@ -45,15 +45,17 @@
 %token ID INTLIT NUMLIT STRLIT.
 /* Punctuation and operators. */
 %token SEMI LP RP COMMA DOT ARROW.
-/* POSITION(a IN b): the driver turns that IN into PIN so it cannot start an IN list. */
-%token PIN.
+/* Context-dependent keywords the driver substitutes: the IN of POSITION(a IN b) becomes PIN
+** so it cannot start an IN list, and the TO of FLOOR/CEIL(x TO unit) becomes FTO so it is not
+** read as the TO of an INTERVAL qualifier. */
+%token PIN FTO.
 
 /* Non-reserved keywords: where the keyword does not fit, it is an identifier, so columns
 ** named `year`, `comment`, `key` or `string` work unquoted. */
 %fallback ID
   ASC DESC TEMPORARY WATERMARK KEY ENFORCED COMMENT PARTITIONED PARTITION PLAN IF VIEW
   OVERWRITE RESET STRING TIMESTAMP_LTZ TRY_CAST DESCRIPTOR PRECISION ZONE LOCAL WITHOUT
-  SYMMETRIC ASYMMETRIC
+  SYMMETRIC ASYMMETRIC METADATA VIRTUAL BEGIN STATEMENT EXECUTE
   YEAR YEARS MONTH MONTHS DAY DAYS HOUR HOURS MINUTE MINUTES SECOND SECONDS
   QUARTER WEEK MILLISECOND MICROSECOND NANOSECOND DOW DOY EPOCH CENTURY DECADE MILLENNIUM
   ISODOW ISOYEAR.
@@ -76,6 +78,15 @@ cmdlist ::= ecmd.
 ecmd ::= SEMI.
 ecmd ::= cmdx SEMI.
 cmdx ::= cmd(X).                                  { sl_parse_finish_stmt(p, X); }
+
+/* Statement sets group INSERTs into one job; every INSERT of a script already runs in one
+** job here, so the brackets are accepted and dropped:
+**   BEGIN STATEMENT SET; INSERT ...; INSERT ...; END;
+**   EXECUTE STATEMENT SET BEGIN INSERT ...; INSERT ...; END;   and   EXECUTE INSERT ... */
+ecmd ::= BEGIN STATEMENT SET SEMI.
+ecmd ::= END SEMI.
+cmdx ::= EXECUTE STATEMENT SET BEGIN insert(X).   { sl_parse_finish_stmt(p, X); }
+cmdx ::= EXECUTE insert(X).                       { sl_parse_finish_stmt(p, X); }
 
 %type cmd {sl_ast_stmt *}
 
@@ -111,11 +122,17 @@ ctelems ::= ctelems COMMA ctelem.
 
 ctelem ::= nm(N) typ(T) col_pk(K) col_comment(C). { sl_ast_table_add_column(p, p->cur, sl_ast_column_new(p, N, T, 0, C), K); }
 ctelem ::= nm(N) AS expr(E) col_comment(C).       { sl_ast_table_add_column(p, p->cur, sl_ast_column_new(p, N, 0, E, C), (sl_kw){sl_no_token, 0}); }
+ctelem ::= nm typ METADATA(T) metadata_from virtual_opt col_comment. { sl_parse_error(p, T.offset, "METADATA columns are not supported"); }
 ctelem ::= WATERMARK(T) FOR nm(C) AS expr(E).     { sl_ast_table_set_watermark(p, p->cur, C, E, T); }
 ctelem ::= constraint_name PRIMARY(T) KEY LP idlist(L) RP enforced(F). { sl_ast_table_set_pk(p, p->cur, L, F, T); }
 
 constraint_name ::= .
 constraint_name ::= CONSTRAINT nm.
+
+metadata_from ::= .
+metadata_from ::= FROM STRLIT.
+virtual_opt ::= .
+virtual_opt ::= VIRTUAL.
 
 /* `id INT PRIMARY KEY NOT ENFORCED`: the PRIMARY token, or z == NULL when absent. */
 %type col_pk {sl_kw}
@@ -331,6 +348,9 @@ expr(A) ::= SUBSTRING(N) LP exprlist(L) RP.       { A = sl_ast_func_new(p, N, tr
 expr(A) ::= SUBSTRING(N) LP expr(S) FROM expr(F) RP. { A = sl_ast_func_new(p, N, true, sl_ast_list_append(p->arena, sl_ast_list_append(p->arena, 0, S), F), false, false); }
 expr(A) ::= SUBSTRING(N) LP expr(S) FROM expr(F) FOR expr(L) RP. { A = sl_ast_func_new(p, N, true, sl_ast_list_append(p->arena, sl_ast_list_append(p->arena, sl_ast_list_append(p->arena, 0, S), F), L), false, false); }
 expr(A) ::= POSITION(N) LP expr(X) PIN expr(Y) RP. { A = sl_ast_func_new(p, N, true, sl_ast_list_append(p->arena, sl_ast_list_append(p->arena, 0, X), Y), false, false); }
+
+/* FLOOR(ts TO HOUR), CEIL(ts TO DAY): FUNC with the unit in unit_from. */
+expr(A) ::= nm(N) LP expr(X) FTO eunit(U) RP.     { A = sl_ast_func_new(p, N, false, sl_ast_list_append(p->arena, 0, X), false, false); A->unit_from = (uint8_t)U; }
 
 expr(A) ::= CAST(T) LP expr(X) AS typ(Y) RP.      { A = sl_ast_cast_new(p, X, Y, false, T); }
 expr(A) ::= TRY_CAST(T) LP expr(X) AS typ(Y) RP.  { A = sl_ast_cast_new(p, X, Y, true, T); }

@@ -3,14 +3,16 @@
  * Each byte has a character class (SQLite's aiClass idea); sl_sql_token dispatches on the
  * class of the first byte and scans one token. Words are looked up in a sorted keyword table
  * by binary search (keywords are case-insensitive; identifiers keep their case). The driver,
- * sl_sql_parse, skips blanks and comments, turns the IN of POSITION(a IN b) into PIN, tracks
- * each statement's text span, and ends the input with SEMI and then 0. */
+ * sl_sql_parse, skips blanks and comments, resolves the context-dependent IN of POSITION(a IN b)
+ * and TO of FLOOR(x TO unit), tracks each statement's text span, and ends the input with SEMI
+ * and then 0. */
 #include "tokenize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 
@@ -83,6 +85,7 @@ static const keyword keywords[] = {
   {"AS", TK_AS},
   {"ASC", TK_ASC},
   {"ASYMMETRIC", TK_ASYMMETRIC},
+  {"BEGIN", TK_BEGIN},
   {"BETWEEN", TK_BETWEEN},
   {"BIGINT", TK_BIGINT},
   {"BOOLEAN", TK_BOOLEAN},
@@ -117,6 +120,7 @@ static const keyword keywords[] = {
   {"ENFORCED", TK_ENFORCED},
   {"EPOCH", TK_EPOCH},
   {"ESCAPE", TK_ESCAPE},
+  {"EXECUTE", TK_EXECUTE},
   {"EXISTS", TK_EXISTS},
   {"EXPLAIN", TK_EXPLAIN},
   {"EXTRACT", TK_EXTRACT},
@@ -149,6 +153,7 @@ static const keyword keywords[] = {
   {"LOCAL", TK_LOCAL},
   {"LOCALTIME", TK_LOCALTIME},
   {"LOCALTIMESTAMP", TK_LOCALTIMESTAMP},
+  {"METADATA", TK_METADATA},
   {"MICROSECOND", TK_MICROSECOND},
   {"MILLENNIUM", TK_MILLENNIUM},
   {"MILLISECOND", TK_MILLISECOND},
@@ -181,6 +186,7 @@ static const keyword keywords[] = {
   {"SELECT", TK_SELECT},
   {"SET", TK_SET},
   {"SMALLINT", TK_SMALLINT},
+  {"STATEMENT", TK_STATEMENT},
   {"STRING", TK_STRING},
   {"SUBSTRING", TK_SUBSTRING},
   {"SYMMETRIC", TK_SYMMETRIC},
@@ -201,6 +207,7 @@ static const keyword keywords[] = {
   {"UNKNOWN", TK_UNKNOWN},
   {"VARCHAR", TK_VARCHAR},
   {"VIEW", TK_VIEW},
+  {"VIRTUAL", TK_VIRTUAL},
   {"WATERMARK", TK_WATERMARK},
   {"WEEK", TK_WEEK},
   {"WHEN", TK_WHEN},
@@ -423,8 +430,24 @@ int64_t sl_parse_int(sl_token t) {
 
 /* ---- The driver ------------------------------------------------------------------------- */
 
-/* Paren depths at which a POSITION( is open; negated once its IN was seen. */
-#define MAX_POSITION_NEST 16
+/* A parenthesis after POSITION or FLOOR/CEIL, where the first IN (resp. TO) at its depth is
+ * a different token (PIN, FTO). */
+typedef struct special_paren {
+  int depth;
+  int from, to; /* token to substitute, and its substitute */
+} special_paren;
+
+#define MAX_SPECIAL_NEST 16
+
+static bool word_is(sl_token t, const char *w) {
+  return t.n == strlen(w) && strncasecmp(t.z, w, t.n) == 0;
+}
+
+static bool is_unit_token(int type) {
+  return type == TK_YEAR || type == TK_YEARS || type == TK_MONTH || type == TK_MONTHS ||
+         type == TK_DAY || type == TK_DAYS || type == TK_HOUR || type == TK_HOURS ||
+         type == TK_MINUTE || type == TK_MINUTES || type == TK_SECOND || type == TK_SECONDS;
+}
 
 int sl_sql_parse(const char *sql, size_t len, sl_arena *arena, sl_ast_script **out, sl_err *err) {
   sl_parse p = {.arena = arena, .sql = sql, .len = len, .err = err, .stmt_loc = -1};
@@ -433,8 +456,9 @@ int sl_sql_parse(const char *sql, size_t len, sl_arena *arena, sl_ast_script **o
   if (out) *out = NULL;
   void *parser = sl_sql_parserAlloc(sl_malloc, &p);
 
-  int depth = 0, npos = 0, prev = 0;
-  int pos_depth[MAX_POSITION_NEST];
+  int depth = 0, nsp = 0, prev = 0;
+  sl_token prev_tok = {NULL, 0, -1};
+  special_paren sp[MAX_SPECIAL_NEST];
   size_t i = 0;
   while (i < len && !p.failed) {
     int type;
@@ -451,26 +475,35 @@ int sl_sql_parse(const char *sql, size_t len, sl_arena *arena, sl_ast_script **o
       sl_parse_error(&p, t.offset, "zero-length quoted identifier");
       break;
     }
-    /* POSITION(a IN b): the first IN directly inside the parentheses is PIN. */
     if (type == TK_LP) {
       depth++;
-      if (prev == TK_POSITION && npos < MAX_POSITION_NEST) pos_depth[npos++] = depth;
+      special_paren s = {depth, 0, 0};
+      if (prev == TK_POSITION) {
+        s.from = TK_IN, s.to = TK_PIN;
+      } else if (prev == TK_ID && (word_is(prev_tok, "FLOOR") || word_is(prev_tok, "CEIL") ||
+                                   word_is(prev_tok, "CEILING"))) {
+        s.from = TK_TO, s.to = TK_FTO;
+      }
+      if (s.from && nsp < MAX_SPECIAL_NEST) sp[nsp++] = s;
     } else if (type == TK_RP) {
-      if (npos > 0 && abs(pos_depth[npos - 1]) == depth) npos--;
+      if (nsp > 0 && sp[nsp - 1].depth == depth) nsp--;
       depth--;
-    } else if (type == TK_IN && npos > 0 && pos_depth[npos - 1] == depth) {
-      type = TK_PIN;
-      pos_depth[npos - 1] = -depth; /* used: later INs are IN lists */
+    } else if (nsp > 0 && sp[nsp - 1].depth == depth && type == sp[nsp - 1].from &&
+               !(type == TK_TO && is_unit_token(prev))) {
+      /* After a unit, TO belongs to an INTERVAL qualifier: FLOOR(INTERVAL '1' DAY TO HOUR). */
+      type = sp[nsp - 1].to;
+      sp[nsp - 1].from = 0; /* only the first one */
     }
     if (type != TK_SEMI && p.stmt_loc < 0) p.stmt_loc = t.offset;
     sl_sql_parser(parser, type, t);
     if (type == TK_SEMI) {
       p.stmt_loc = -1;
-      depth = npos = 0;
+      depth = nsp = 0;
     } else {
       p.stmt_end = t.offset + (int64_t)t.n;
     }
     prev = type;
+    prev_tok = t;
   }
   if (!p.failed) {
     sl_token end = {sql + len, 0, (int64_t)len};

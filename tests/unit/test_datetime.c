@@ -104,13 +104,12 @@ START_TEST(test_ts_parse_rejects_bad_fields) {
                        "2024",
                        "2024-13-01",
                        "2024-00-01",
-                       "2023-02-29",
-                       "2024-04-31",
-                       "2024-03-01 24:00:00",
+                       "2024-03-01 24:00:01",
+                       "2024-03-32",
+                       "2024-03-01 08:00:00.1234567891",
                        "2024-03-01 23:60:00",
                        "2024-03-01 23:59:60",
                        "2024-03-01 08",
-                       "2024-03-01 08:00:00.",
                        "2024-03-01 08:00:00x",
                        "24-03-01",
                        "2024/03/01",
@@ -120,7 +119,12 @@ START_TEST(test_ts_parse_rejects_bad_fields) {
     ck_assert_msg(sl_ts_parse(bad[k], strlen(bad[k]), true, &v) == SL_EFORMAT, "'%s'", bad[k]);
   ck_assert(sl_ts_parse("2024-02-29", 10, false, &v) == 0); /* leap day */
   ck_assert(sl_ts_parse("2000-02-29", 10, false, &v) == 0);
-  ck_assert(sl_ts_parse("1900-02-29", 10, false, &v) == SL_EFORMAT);
+  /* java.time's SMART resolver, which Flink's CAST uses, clamps the day and rolls 24:00 */
+  ck_assert(TS("2023-02-29") == TS("2023-02-28"));
+  ck_assert(TS("1900-02-30 10:00:00") == TS("1900-02-28 10:00:00"));
+  ck_assert(TS("2024-04-31") == TS("2024-04-30"));
+  ck_assert(TS("2024-03-01 24:00:00") == TS("2024-03-02 00:00:00"));
+  ck_assert(TS("2024-03-01 08:00:01.") == TS("2024-03-01 08:00:01"));
 }
 END_TEST
 
@@ -228,6 +232,18 @@ START_TEST(test_format_pattern_every_letter) {
   ck_assert_str_eq(PF(v, "E EEE EEEE"), "Fri Fri Friday");
   ck_assert_str_eq(PF(v, "D DDD"), "61 061");
   ck_assert_str_eq(PF(v, "yyyyMMddHHmmss"), "20240301080509");
+  ck_assert_str_eq(PF(mid, "k K kk KK"), "24 0 24 00");
+  ck_assert_str_eq(PF(pm, "k K"), "20 8");
+  ck_assert_str_eq(PF(v, "Q QQ QQQ QQQQ"), "1 01 Q1 1st quarter");
+  ck_assert_str_eq(PF(v, "n"), "123456000");
+  ck_assert_str_eq(PF(v, "G uuuu"), "AD 2024");
+  ck_assert_str_eq(PF(v, "w"), "9");
+  /* US weeks start on Sunday; the week holding January 1st is week 1 */
+  ck_assert_str_eq(PF(TS("2023-12-31 00:00:00"), "w"), "1");
+  ck_assert_str_eq(PF(TS("2022-12-31 00:00:00"), "w"), "53");
+  ck_assert_str_eq(PF(TS("0001-01-01 00:00:00"), "yyyy-MM-dd EEEE"), "0001-01-01 Monday");
+  ck_assert_str_eq(PF(TS("1969-12-31 23:59:59.999"), "yyyy-MM-dd HH:mm:ss.SSS E"),
+                   "1969-12-31 23:59:59.999 Wed");
 }
 END_TEST
 
@@ -239,7 +255,8 @@ START_TEST(test_format_pattern_literals_and_quotes) {
   ck_assert_str_eq(PF(v, "'at' HH"), "at 08");
   ck_assert_str_eq(PF(v, "[yyyy] #"), "[2024] #");
   char buf[64];
-  ck_assert_int_eq(sl_ts_format_pattern(v, "yyyy Q", 6, buf, sizeof buf), SL_EINVAL);
+  ck_assert_int_eq(sl_ts_format_pattern(v, "yyyy VV", 7, buf, sizeof buf), SL_EINVAL); /* zone */
+  ck_assert_int_eq(sl_ts_format_pattern(v, "HH:mm Z", 7, buf, sizeof buf), SL_EINVAL);
   ck_assert_int_eq(sl_ts_format_pattern(v, "'open", 5, buf, sizeof buf), SL_EINVAL);
 }
 END_TEST
@@ -283,11 +300,31 @@ START_TEST(test_parse_pattern_failures_and_fallback) {
   ck_assert(PP("1999-9-10 05:20:10", pat) == TS("1999-09-10 05:20:10"));
   ck_assert(PP("1999-9-10", pat) == TS("1999-09-10"));
   ck_assert_int_eq(sl_ts_parse_pattern("not a date", 10, pat, strlen(pat), &v), SL_EFORMAT);
-  ck_assert_int_eq(sl_ts_parse_pattern("2024-02-30 00:00:00", 19, pat, strlen(pat), &v), SL_EFORMAT);
+  ck_assert_int_eq(sl_ts_parse_pattern("2024-02-32 00:00:00", 19, pat, strlen(pat), &v), SL_EFORMAT);
   ck_assert_int_eq(sl_ts_parse_pattern("2024-03-01 25:00:00", 19, pat, strlen(pat), &v), SL_EFORMAT);
   ck_assert_int_eq(sl_ts_parse_pattern("2024-03-01 08:00:00 extra", 25, pat, strlen(pat), &v),
                    SL_EFORMAT);
   ck_assert_int_eq(sl_ts_parse_pattern("13 PM", 5, "h a", 3, &v), SL_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_parse_pattern_java_widths_and_resolver) {
+  int64_t v;
+  /* two letters need two digits, as in java.time; "HH:mm" has no fallback for "07:4" */
+  ck_assert_int_eq(sl_ts_parse_pattern("07:4", 4, "HH:mm", 5, &v), SL_EFORMAT);
+  ck_assert(PP("7:4", "H:m") == TS("1970-01-01 07:04:00"));
+  ck_assert_int_eq(sl_ts_parse_pattern("2024 61", 7, "yyyy DDD", 8, &v), SL_EFORMAT);
+  ck_assert(PP("2024 61", "yyyy D") == TS("2024-03-01"));
+  ck_assert_int_eq(sl_ts_parse_pattern("08:00:00.12", 11, "HH:mm:ss.SSS", 12, &v), SL_EFORMAT);
+  /* the SMART resolver clamps the day of month */
+  ck_assert(PP("2024-02-30", "yyyy-MM-dd") == TS("2024-02-29"));
+  ck_assert(PP("2023-02-31", "yyyy-MM-dd") == TS("2023-02-28"));
+  ck_assert(PP("2024-04-31", "yyyy-MM-dd") == TS("2024-04-30"));
+  ck_assert_int_eq(sl_ts_parse_pattern("2024-03-32", 10, "yyyy-MM-dd", 10, &v), SL_EFORMAT);
+  /* a day name that contradicts the date is a conflict */
+  ck_assert_int_eq(sl_ts_parse_pattern("Sat, 01 Mar 24", 14, "EEE, dd MMM yy", 14, &v), SL_EFORMAT);
+  /* an unterminated quote in the pattern */
+  ck_assert_int_eq(sl_ts_parse_pattern("x", 1, "'x", 2, &v), SL_EFORMAT);
 }
 END_TEST
 
@@ -490,6 +527,7 @@ static Suite *datetime_suite(void) {
   tcase_add_test(tc, test_format_pattern_truncates_to_cap);
   tcase_add_test(tc, test_parse_pattern_letters);
   tcase_add_test(tc, test_parse_pattern_failures_and_fallback);
+  tcase_add_test(tc, test_parse_pattern_java_widths_and_resolver);
   suite_add_tcase(s, tc);
   tc = tcase_create("extract");
   tcase_add_test(tc, test_extract_timestamp_fields);

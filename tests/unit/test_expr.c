@@ -692,6 +692,44 @@ START_TEST(test_expr_filter_many_rows) {
 }
 END_TEST
 
+
+START_TEST(test_expr_or_filter_skips_rows_already_accepted) {
+  /* zero = 0 OR i / zero > 2: the division only runs where zero <> 0 */
+  sl_expr *e = node(SL_EXPR_OR, 2, F2("=", col(C_ZERO), cint(0)), F2(">", F2("/", col(C_I), col(C_ZERO)), cint(2)));
+  ck_assert_str_eq(filter_rows(e), "024");
+}
+END_TEST
+
+START_TEST(test_expr_case_and_coalesce_respect_selection) {
+  uint32_t sel[2] = {1, 3};
+  sl_expr *e = sl_expr_new(&qa, SL_EXPR_CASE, sl_type_make(SL_TYPE_INT, 0, 0, true), 3, 1);
+  e->args[0] = F2("=", col(C_ZERO), cint(0));
+  e->args[1] = F2("/", cint(1), col(C_ZERO)); /* would divide by zero on rows 0, 2, 4 */
+  e->args[2] = F2("*", col(C_I), cint(10));
+  sl_col c;
+  ck_assert_int_eq(sl_expr_eval(&ctx, e, bt, sel, 2, &c), 0);
+  ck_assert_int_eq(c.i64[1], 20);
+  ck_assert_int_eq(c.i64[3], 40);
+  ck_assert_str_eq(filter_rows(node(SL_EXPR_IS_NULL, 1, col(C_AMT))), "3");
+  sl_buf b;
+  sl_buf_init(&b);
+  sl_expr_explain(e, NULL, &b);
+  ck_assert_str_eq(b.data, "CASE WHEN $8 = 0 THEN 1 / $8 ELSE $0 * 10 END");
+  sl_buf_reset(&b);
+  sl_expr *in = sl_expr_new(&qa, SL_EXPR_IN, sl_type_make(SL_TYPE_BOOLEAN, 0, 0, true), 3, 1);
+  in->args[0] = col(C_I);
+  in->args[1] = cint(1);
+  in->args[2] = cint(2);
+  in->negated = true;
+  sl_expr *co = sl_expr_new(&qa, SL_EXPR_COALESCE, sl_type_make(SL_TYPE_INT, 0, 0, true), 2, 1);
+  co->args[0] = col(C_I);
+  co->args[1] = cint(0);
+  sl_expr_explain(node(SL_EXPR_OR, 2, in, F2(">", co, cint(3))), NULL, &b);
+  ck_assert_str_eq(b.data, "($0 NOT IN (1, 2)) OR (COALESCE($0, 0) > 3)");
+  sl_buf_destroy(&b);
+}
+END_TEST
+
 /* ==== EXPLAIN ============================================================================= */
 
 START_TEST(test_expr_explain_uses_names_and_sql_literals) {
@@ -784,6 +822,8 @@ static Suite *expr_suite(void) {
   tcase_add_test(tc, test_expr_filter_with_selection_in_place);
   tcase_add_test(tc, test_expr_filter_error_propagates);
   tcase_add_test(tc, test_expr_filter_many_rows);
+  tcase_add_test(tc, test_expr_or_filter_skips_rows_already_accepted);
+  tcase_add_test(tc, test_expr_case_and_coalesce_respect_selection);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("explain");

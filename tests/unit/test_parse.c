@@ -318,6 +318,12 @@ START_TEST(test_parse_create_table_computed_column_and_comments) {
 }
 END_TEST
 
+START_TEST(test_parse_metadata_columns_are_rejected_clearly) {
+  parse_fails("CREATE TABLE t (a INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL)",
+              "METADATA columns are not supported", 43);
+}
+END_TEST
+
 START_TEST(test_parse_create_table_without_with_has_no_options) {
   sl_ast_stmt *s = stmt1("CREATE TABLE t (a INT)");
   ck_assert_ptr_null(s->options);
@@ -564,6 +570,7 @@ START_TEST(test_parse_function_calls) {
   EXPR_IS("POSITION(x IN y) + POSITION(z IN f(a IN (1)))",
           "(+ POSITION( x y) POSITION( z f( (IN a 1))))");
   EXPR_IS("a IN (POSITION('x' IN s))", "(IN a POSITION( 'x' s))");
+  EXPR_IS("TIMESTAMPADD(HOUR, 1, ts)", "TIMESTAMPADD( HOUR 1 ts)");
   const sl_ast_expr *e = sel("  f(x)");
   ck_assert_int_eq(e->loc, 9);
   ck_assert_int_eq(e->list->n, 1);
@@ -585,6 +592,22 @@ START_TEST(test_parse_special_forms) {
   EXPR_IS("CASE WHEN a > 1 THEN 'x' WHEN a > 0 THEN 'y' ELSE 'z' END",
           "(CASE (> a 1) 'x' (> a 0) 'y' ELSE 'z')");
   EXPR_IS("CASE a WHEN 1 THEN 'one' END", "(CASE a 1 'one')");
+}
+END_TEST
+
+START_TEST(test_parse_floor_and_ceil_to_unit) {
+  const sl_ast_expr *e = sel("FLOOR(ts TO HOUR)");
+  ck_assert_str_eq(show(e), "FLOOR( ts)");
+  ck_assert_int_eq(e->unit_from, SL_UNIT_HOUR);
+  e = sel("ceil(CAST(s AS TIMESTAMP(3)) TO WEEK)");
+  ck_assert_str_eq(show(e), "ceil( (CAST s TIMESTAMP(3)))");
+  ck_assert_int_eq(e->unit_from, SL_UNIT_WEEK);
+  e = sel("FLOOR(x)");
+  ck_assert_int_eq(e->unit_from, SL_UNIT_NONE);
+  /* After a unit, TO is the INTERVAL qualifier's. */
+  EXPR_IS("FLOOR(INTERVAL '1 2' DAY TO HOUR)", "FLOOR( (INTERVAL '1 2' DAY TO HOUR))");
+  /* Only FLOOR/CEIL's own parentheses take `TO unit`. */
+  parse_fails("SELECT FLOOR(f(x TO DAY) + 1)", "syntax error at or near 'TO'", 17);
 }
 END_TEST
 
@@ -870,6 +893,22 @@ START_TEST(test_parse_insert) {
 }
 END_TEST
 
+START_TEST(test_parse_statement_sets_keep_their_inserts) {
+  const char *sql = "BEGIN STATEMENT SET;\nINSERT INTO a SELECT 1;\nINSERT INTO b SELECT 2;\nEND;\n"
+                    "EXECUTE STATEMENT SET BEGIN INSERT INTO c SELECT 3; END;\n"
+                    "EXECUTE INSERT INTO d SELECT 4";
+  sl_ast_script *s = parse_ok(sql);
+  ck_assert_int_eq(s->stmts->n, 4);
+  static const char *const names[] = {"a", "b", "c", "d"};
+  for (int i = 0; i < 4; i++) {
+    const sl_ast_stmt *st = s->stmts->items[i];
+    ck_assert_int_eq(st->kind, SL_STMT_INSERT);
+    ck_assert_str_eq(st->name, names[i]);
+  }
+  ck_assert_int_eq(((sl_ast_stmt *)s->stmts->items[0])->loc, 21);
+}
+END_TEST
+
 START_TEST(test_parse_explain) {
   const char *sql = "EXPLAIN PLAN FOR INSERT INTO s SELECT a FROM t";
   sl_ast_stmt *s = stmt1(sql);
@@ -977,6 +1016,7 @@ static Suite *parse_suite(void) {
   tcase_add_test(tc, test_parse_create_table_flags_and_qualified_name);
   tcase_add_test(tc, test_parse_create_table_computed_column_and_comments);
   tcase_add_test(tc, test_parse_create_table_without_with_has_no_options);
+  tcase_add_test(tc, test_parse_metadata_columns_are_rejected_clearly);
   tcase_add_test(tc, test_parse_primary_key_table_constraint);
   tcase_add_test(tc, test_parse_primary_key_column_constraint);
   tcase_add_test(tc, test_parse_primary_key_errors);
@@ -999,6 +1039,7 @@ static Suite *parse_suite(void) {
   tcase_add_test(tc, test_parse_predicates);
   tcase_add_test(tc, test_parse_function_calls);
   tcase_add_test(tc, test_parse_special_forms);
+  tcase_add_test(tc, test_parse_floor_and_ceil_to_unit);
   tcase_add_test(tc, test_parse_interval_forms);
   tcase_add_test(tc, test_parse_interval_errors);
   suite_add_tcase(s, tc);
@@ -1023,6 +1064,7 @@ static Suite *parse_suite(void) {
   tcase_add_test(tc, test_parse_create_view);
   tcase_add_test(tc, test_parse_drop);
   tcase_add_test(tc, test_parse_insert);
+  tcase_add_test(tc, test_parse_statement_sets_keep_their_inserts);
   tcase_add_test(tc, test_parse_explain);
   tcase_add_test(tc, test_parse_set_and_reset);
   suite_add_tcase(s, tc);
