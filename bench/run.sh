@@ -2,11 +2,12 @@
 # run.sh - measures sluice on one core (decode, filter+project, the fraud query) against DuckDB on
 # the same JSON lines file; prints a table of medians, events/s/core and peak RSS.
 #
-# usage: bench/run.sh [--rows N] [--runs R] [--cards C] [--no-duckdb]
+# usage: bench/run.sh [--rows N] [--runs R] [--cards C] [--no-duckdb] [--no-wait]
 #   --rows N     transactions in the input file (default 10000000)
 #   --runs R     timed runs per measurement, after one untimed warm-up run (default 5)
 #   --cards C    distinct cards in the input (default 1000, as gen_transactions.sh)
 #   --no-duckdb  skip the DuckDB comparison (and the npm install it needs)
+#   --no-wait    do not wait (up to 2 minutes) for the machine to be quiet before measuring
 # Everything it makes lives in bench/out/ (git-ignored) and bench/build/ (release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,13 +17,15 @@ rows=10000000
 runs=5
 cards=1000
 duck=1
+wait_idle=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=${2:?--rows needs a number}; shift 2 ;;
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --cards) cards=${2:?--cards needs a number}; shift 2 ;;
     --no-duckdb) duck=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-wait) wait_idle=0; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -146,7 +149,24 @@ measure() {
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 written() { sed -n 's/.* \([0-9][0-9]*\) rows written.*/\1/p' <<< "$1"; }
+# busy_ticks: "busy total" jiffies summed over every core except 0 (the one we measure on).
+busy_ticks() { awk '/^cpu[1-9][0-9]* / { t = 0; for (i = 2; i <= NF; i++) t += $i; b += t - $5 - $6; a += t } END { print b + 0, a + 0 }' /proc/stat; }
+busy_pct() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf "%.0f", (d > b) ? 100 * (c - a) / (d - b) : 0 }'; }
+# Wait (up to 2 minutes) for the machine to be quiet: other processes on core 0 would be in our
+# figures, and on the other core they compete for memory bandwidth and caches.
+if [ "$wait_idle" = 1 ]; then
+  for ((w = 0; w < 40; w++)); do
+    read -r b0 a0 < <(busy_ticks); c0=$(awk '/^cpu0 / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+    sleep 3
+    read -r b1 a1 < <(busy_ticks); c1=$(awk '/^cpu0 / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+    other=$(busy_pct "$b0" "$a0" "$b1" "$a1")
+    [ "$other" -lt 15 ] && [ $((c1 - c0)) -lt 45 ] && break
+    [ "$w" = 0 ] && log "waiting for the machine to be quiet (other cores ${other}% busy)"
+    [ "$w" = 39 ] && log "still busy after 2 minutes (other cores ${other}%); measuring anyway"
+  done
+fi
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+read -r ob0 oa0 < <(busy_ticks)
 
 measure decode "$sluice" run "$out/sql/decode.sql"
 measure filter "$sluice" run "$out/sql/filter.sql"
@@ -156,6 +176,7 @@ if [ $duck = 1 ]; then
   measure duck node bench/duckdb_fraud.cjs "$nodedir" "$data"
 fi
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
+read -r ob1 oa1 < <(busy_ticks)
 
 # --- 4. the same alerts? (untimed: sluice with a filesystem sink, then DuckDB compares) ---------
 check="skipped (--no-duckdb)"
@@ -175,7 +196,7 @@ row() { printf '%-34s %9s %15s %12s %12s\n' "$@"; }
   echo "input: $rows transactions, $cards cards, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1048576 }') MB JSON lines ($data)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; every run pinned to core 0 (taskset -c 0)"
   echo "median of $runs runs after 1 warm-up; wall time of the whole process; peak RSS = max over the runs"
-  echo "load average before/after: $load0 / $load1"
+  echo "load average before/after: $load0 / $load1; the other core(s) were $(busy_pct "$ob0" "$oa0" "$ob1" "$oa1")% busy while measuring"
   echo
   row "query" "median s" "events/s/core" "peak RSS MB" "rows out"
   row "(a) JSON decode -> blackhole" "$med_decode" "$(eps "$med_decode")" "$rss_decode" "$(written "$last_decode")"

@@ -164,9 +164,9 @@ static int csv_record(sl_fmt_dec *base, const char *rec, size_t n, sl_batch *b, 
         /* Text after the closing quote joins the value. */
         const char *r = memchr(p, delim, (size_t)(e - p));
         if (!r) r = e;
-        if (s != d->scratch || !dst) {
-          char *w = scratch(d, (size_t)(e - rec));
-          memmove(w, s, len);
+        if (!dst) { /* the value still points into the record: move it to scratch first */
+          char *w = scratch(d, (size_t)(e - body));
+          memcpy(w, s, len);
           s = w;
         }
         memcpy(d->scratch + len, p, (size_t)(r - p));
@@ -285,7 +285,7 @@ static inline bool needs_quotes(const csv_enc *en, const char *s, size_t n) {
 /* Writes text s, quoted when needed, at w (room: 2 * n + 2). */
 static size_t put_csv_text(const csv_enc *en, char *w, const char *s, size_t n) {
   if (!needs_quotes(en, s, n)) {
-    memcpy(w, s, n);
+    if (n) memcpy(w, s, n);
     return n;
   }
   char q = (char)en->cfg.quote;

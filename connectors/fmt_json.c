@@ -439,7 +439,7 @@ static const char *json_value(json_dec *d, jparse *jp, const char *p, int c, sl_
         break;
       case SL_TYPE_DOUBLE:
       case SL_TYPE_FLOAT: {
-        double v;
+        double v = 0;
         rc = sl__fmt_parse_double(p, n, &v);
         bc->f64[row] = kind == SL_TYPE_FLOAT ? (double)(float)v : v;
         break;
@@ -737,7 +737,8 @@ static size_t put_json_value(const json_enc *en, const sl__fmt_col *col, const s
     case SL_TYPE_TIME:
       w[0] = '"';
       {
-        int n = sl__fmt_put_time(w + 1, bc->i64[row], col->type.precision < 3 ? col->type.precision : 3);
+        /* Flink writes LocalTime.ofSecondOfDay(millis / 1000): whole seconds. */
+        int n = sl__fmt_put_time(w + 1, bc->i64[row], 0);
         w[n + 1] = '"';
         return (size_t)n + 2;
       }

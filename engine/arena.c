@@ -111,13 +111,16 @@ char *sl_arena_strndup(sl_arena *a, const char *s, size_t n) {
 char *sl_arena_strdup(sl_arena *a, const char *s) { return sl_arena_strndup(a, s, strlen(s)); }
 
 char *sl_arena_printf(sl_arena *a, const char *fmt, ...) {
+  char small[256];
   va_list ap, ap2;
   va_start(ap, fmt);
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
+  if (n < 0) n = 0;
   char *d = sl_arena_alloc(a, (size_t)n + 1);
-  vsnprintf(d, (size_t)n + 1, fmt, ap2);
+  if ((size_t)n < sizeof small) memcpy(d, small, (size_t)n + 1);
+  else vsnprintf(d, (size_t)n + 1, fmt, ap2);
   va_end(ap2);
   return d;
 }

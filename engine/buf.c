@@ -56,10 +56,19 @@ void sl_buf_printf(sl_buf *b, const char *fmt, ...) {
   va_list ap, ap2;
   va_start(ap, fmt);
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  /* Try in place first; only a long result needs a second pass. */
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
+  if (room < 64) {
+    sl_buf_reserve(b, 64);
+    room = b->cap - b->len;
+  }
+  int n = vsnprintf(b->data + b->len, room, fmt, ap);
   va_end(ap);
-  char *w = sl_buf_reserve(b, (size_t)n);
-  vsnprintf(w, (size_t)n + 1, fmt, ap2);
+  if (n < 0) n = 0;
+  if ((size_t)n >= room) {
+    sl_buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+  }
   va_end(ap2);
   b->len += (size_t)n;
 }

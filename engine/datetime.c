@@ -453,6 +453,51 @@ static int match_name(const char *s, size_t n, size_t *i, const char *const *nam
   return -1;
 }
 
+/* Reads an optionally signed decimal of 1..9 digits, like Integer.parseInt on a short field. */
+static bool read_java_int(const char *s, size_t end, size_t *i, int64_t *v) {
+  bool neg = false;
+  if (*i < end && (s[*i] == '+' || s[*i] == '-')) neg = s[(*i)++] == '-';
+  if (!read_num(s, end, i, 1, 9, v)) return false;
+  if (neg) *v = -*v;
+  return true;
+}
+
+/* java.sql.Timestamp.valueOf ("yyyy-[m]m-[d]d hh:mm:ss[.f{1,9}]") or, without a blank,
+ * java.sql.Date.valueOf ("yyyy-[m]m-[d]d"): Flink's fallback when a TO_TIMESTAMP pattern does
+ * not match. Month and day are range-checked (1..12, 1..31) but then roll over leniently like
+ * java.util.Date: Feb 30 is Mar 1, and the time fields are not checked at all (25:00 is 01:00
+ * of the next day). */
+static int java_sql_valueof(const char *s, size_t n, int64_t *out) {
+  trim(&s, &n);
+  size_t sp = n;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] == ' ') { sp = k; break; }
+  }
+  size_t i = 0;
+  int64_t y, m, d;
+  if (!read_num(s, sp, &i, 4, 4, &y) || i >= sp || s[i++] != '-') return SL_EFORMAT;
+  if (!read_num(s, sp, &i, 1, 2, &m) || i >= sp || s[i++] != '-') return SL_EFORMAT;
+  if (!read_num(s, sp, &i, 1, 2, &d) || i != sp) return SL_EFORMAT;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return SL_EFORMAT;
+  int64_t days = sl_days_from_civil(y, (int)m, 1) + d - 1;
+  int64_t secs = 0, nanos = 0;
+  if (sp < n) {
+    i = sp + 1;
+    int64_t h, mi, sec;
+    if (!read_java_int(s, n, &i, &h) || i >= n || s[i++] != ':') return SL_EFORMAT;
+    if (!read_java_int(s, n, &i, &mi) || i >= n || s[i++] != ':') return SL_EFORMAT;
+    if (!read_java_int(s, n, &i, &sec)) return SL_EFORMAT;
+    if (i < n) {
+      if (s[i++] != '.') return SL_EFORMAT;
+      size_t start = i;
+      if (!read_frac(s, n, &i, &nanos) || i - start > 9 || i != n) return SL_EFORMAT;
+    }
+    secs = (h * 60 + mi) * 60 + sec;
+  }
+  *out = days * SL_MICROS_PER_DAY + secs * SL_MICROS_PER_SEC + nanos / 1000;
+  return 0;
+}
+
 int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, int64_t *out) {
   int64_t y = 1970, mo = 1, d = 1, doy = -1, hh = 0, mi = 0, ss = 0, nanos = 0;
   int ampm = -1, h12 = -1, dow = 0;
@@ -571,7 +616,7 @@ int sl_ts_parse_pattern(const char *s, size_t n, const char *pat, size_t plen, i
 fallback:
   /* Flink falls back to java.sql.Timestamp.valueOf / Date.valueOf so that '1999-9-10 05:20:10'
    * still parses under 'yyyy-MM-dd HH:mm:ss' (DateTimeUtils.parseTimestampData(str, format)). */
-  return sl_ts_parse(s, n, false, out) == 0 ? 0 : SL_EFORMAT;
+  return java_sql_valueof(s, n, out);
 }
 
 /* ---- EXTRACT --------------------------------------------------------------------------------- */

@@ -115,6 +115,7 @@ static void source_close(sl_op *op) {
   if (s->src) s->src->vt->free(s->src);
   sl_batch_free(s->raw);
   free(s->view.cols);
+  free(s->phys);
   free(s->ident);
   sl_arena_destroy(&s->scratch);
   sl_buf_destroy(&s->where);

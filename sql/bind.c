@@ -1152,7 +1152,7 @@ static int bind_insert(binder *b, sl_ast_stmt *st, sl_plan *q, sl_plan **out) {
     if (!t->cols[i].computed) target[k++] = i;
   int nlisted = st->column_names ? st->column_names->n : nt;
   if (q->out.n != nlisted)
-    return sl_err_set(b->err, SL_EBIND, st->query ? st->query->loc : st->loc,
+    return sl_err_set(b->err, SL_EBIND, st->name_loc >= 0 ? st->name_loc : st->loc,
                       "column count mismatch: table '%s' has %d columns, query produces %d", t->name, nlisted, q->out.n);
   /* map[i] = query column feeding physical column i, or -1 for NULL. */
   int *map = sl_arena_alloc(b->a, sizeof(int) * (size_t)(nt + 1));

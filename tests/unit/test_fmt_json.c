@@ -725,7 +725,7 @@ START_TEST(test_json_encode_every_type) {
   sl_fmt_enc_row(g_enc, g_b, 0, &g_out);
   ck_assert_str_eq(g_out.data,
                    "{\"b\":true,\"i\":-300,\"f\":1.1,\"d\":1.0E10,\"dec\":650.00,\"dt\":\"2024-03-01\","
-                   "\"tm\":\"08:00:01.5\",\"ts\":\"2024-03-01 08:00:01.326\",\"ltz\":\"2024-03-01 08:00:01.3Z\","
+                   "\"tm\":\"08:00:01\",\"ts\":\"2024-03-01 08:00:01.326\",\"ltz\":\"2024-03-01 08:00:01.3Z\","
                    "\"ym\":14,\"dts\":1500}\n");
 }
 END_TEST
@@ -823,7 +823,7 @@ START_TEST(test_json_round_trip_every_type) {
     set_dec(5, 0, -((sl_i128)123456789012345 * 1000000000 * 1000000000 + 1));
     set_str(6, 0, "a \"quoted\"\n\\ \xe2\x82\xac \x01");
     set_i64(7, 0, -719162);
-    set_i64(8, 0, 86399999000);
+    set_i64(8, 0, 86399000000); /* JSON writes TIME in whole seconds, as Flink does */
     set_i64(9, 0, micros(2038, 1, 19, 3, 14, 7, 1));
     set_i64(10, 0, micros(1900, 2, 28, 0, 0, 0, 5000));
     set_null(11, 0);

@@ -1,0 +1,8 @@
+-- expected: by hand
+-- An unknown table with no close name: no suggestion.
+CREATE TABLE transactions (card_id STRING, amount DECIMAL(10, 2))
+  WITH ('connector' = 'filesystem', 'path' = 'input.json', 'format' = 'json');
+CREATE TABLE results (card_id STRING) WITH ('connector' = 'print');
+INSERT INTO results
+SELECT card_id
+FROM foo;
