@@ -149,7 +149,7 @@ static void add_literal(const sl_expr *e, sl_buf *out) {
     case SL_TYPE_TIMESTAMP: sl_buf_printf(out, "TIMESTAMP '%s'", text.data); break;
     case SL_TYPE_TIMESTAMP_LTZ: sl_buf_printf(out, "TIMESTAMP_LTZ '%s'", text.data); break;
     case SL_TYPE_INTERVAL_YM: sl_buf_printf(out, "INTERVAL '%s' YEAR TO MONTH", text.data); break;
-    case SL_TYPE_INTERVAL_DT: sl_buf_printf(out, "INTERVAL '%s' DAY TO SECOND", text.data); break;
+    case SL_TYPE_INTERVAL_DT: sl_interval_explain(v->i64, out); break;
     default: sl_buf_adds(out, text.data ? text.data : ""); break;
   }
   sl_buf_destroy(&text);
@@ -302,4 +302,20 @@ static void explain(const sl_expr *e, const char *const *names, sl_buf *out) {
 void sl_expr_explain(const sl_expr *e, const char *const *names, sl_buf *out) {
   if (!e) return;
   explain(e, names, out);
+}
+
+void sl_interval_explain(int64_t micros, sl_buf *out) {
+  /* The largest unit that divides the value exactly reads best: INTERVAL '5' MINUTE. */
+  static const struct { int64_t us; const char *unit; } units[] = {
+    {INT64_C(86400000000), "DAY"}, {INT64_C(3600000000), "HOUR"}, {INT64_C(60000000), "MINUTE"},
+    {INT64_C(1000000), "SECOND"},
+  };
+  for (int i = 0; i < 4; i++)
+    if (micros != 0 && micros % units[i].us == 0) {
+      sl_buf_printf(out, "INTERVAL '%lld' %s", (long long)(micros / units[i].us), units[i].unit);
+      return;
+    }
+  char text[48];
+  sl_interval_format(micros, false, text);
+  sl_buf_printf(out, "INTERVAL '%s' DAY TO SECOND", text);
 }

@@ -122,6 +122,9 @@ void sl_expr_explain(const sl_expr *e, const char *const *names, sl_buf *out);
  * a nullable type, so a value that cannot be converted gives NULL instead of an error. */
 int sl_expr_try_cast(sl_arena *a, sl_expr *e, sl_type t, int64_t loc, sl_expr **out, sl_err *err);
 
+/* Renders a day-time interval of micros for EXPLAIN: INTERVAL '5' MINUTE. */
+void sl_interval_explain(int64_t micros, sl_buf *out);
+
 /* ---- Internal: kernels shared by expr_eval.c, func.c and cast.c (added by expr) ---------- */
 
 /* Row capacity of the vectors produced while evaluating over `in` with n selected rows. */

@@ -401,9 +401,9 @@ static void wagg_explain(const sl_op *op, sl_buf *out) {
     }
     sl_buf_adds(out, "], ");
   }
-  char size[48];
-  sl_interval_format(w->size, false, size);
-  sl_buf_printf(out, "window=[TUMBLE(%s, INTERVAL '%s' DAY TO SECOND)], select=[", w->in_names[w->time_col], size);
+  sl_buf_printf(out, "window=[TUMBLE(%s, ", w->in_names[w->time_col]);
+  sl_interval_explain(w->size, out);
+  sl_buf_adds(out, ")], select=[");
   for (int k = 0; k < w->nkeys; k++) sl_buf_printf(out, "%s, ", w->out_names[k]);
   sl_buf_adds(out, "window_start, window_end, window_time");
   for (int i = 0; i < w->naggs; i++) {

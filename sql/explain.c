@@ -50,8 +50,6 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
       sl_buf_adds(out, ")\n");
       break;
     case SL_PLAN_WINDOW_AGG: {
-      char size[48];
-      sl_interval_format(p->size, false, size);
       sl_buf_adds(out, "WindowAggregate(");
       if (p->nkeys) {
         sl_buf_adds(out, "groupBy=[");
@@ -61,8 +59,9 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
         }
         sl_buf_adds(out, "], ");
       }
-      sl_buf_printf(out, "window=[TUMBLE(time_col=[%s], size=[INTERVAL '%s' DAY TO SECOND])], aggregates=[",
-                    in[p->time_col], size);
+      sl_buf_printf(out, "window=[TUMBLE(time_col=[%s], size=[", in[p->time_col]);
+      sl_interval_explain(p->size, out);
+      sl_buf_adds(out, "])], aggregates=[");
       for (int i = 0; i < p->naggs; i++) {
         sl_buf_printf(out, "%s%s(%s", i ? ", " : "", p->aggs[i].name, p->aggs[i].distinct ? "DISTINCT " : "");
         if (p->aggs[i].arg) sl_expr_explain(p->aggs[i].arg, in, out);

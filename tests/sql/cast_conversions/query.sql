@@ -2,7 +2,7 @@
 -- CAST between strings, numbers, booleans, dates and timestamps. Numeric rules (Flink):
 -- DOUBLE -> DECIMAL rounds HALF_UP (2.125 -> 2.13); DECIMAL or DOUBLE -> INT truncates
 -- toward zero; BOOLEAN -> STRING is TRUE / FALSE; DECIMAL -> STRING keeps the scale.
-CREATE TABLE raw (
+CREATE TABLE raw_in (
   si STRING,
   sd STRING,
   sts STRING,
@@ -39,4 +39,4 @@ SELECT
   CAST(i AS DOUBLE),
   CAST(CAST(sts AS TIMESTAMP(3)) AS DATE),
   CAST(i AS STRING) || 'x'
-FROM raw;
+FROM raw_in;

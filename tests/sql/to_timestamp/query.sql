@@ -1,7 +1,7 @@
 -- expected: by hand
 -- TO_TIMESTAMP(string) with the default pattern 'yyyy-MM-dd HH:mm:ss' and with an explicit
 -- pattern; the result is TIMESTAMP(3).
-CREATE TABLE raw (
+CREATE TABLE raw_in (
   id INT,
   s STRING,
   f STRING
@@ -9,4 +9,4 @@ CREATE TABLE raw (
 
 CREATE TABLE results (id INT, ts_default TIMESTAMP(3), ts_pattern TIMESTAMP(3)) WITH ('connector' = 'print');
 
-INSERT INTO results SELECT id, TO_TIMESTAMP(s), TO_TIMESTAMP(f, 'dd/MM/yyyy HH:mm') FROM raw;
+INSERT INTO results SELECT id, TO_TIMESTAMP(s), TO_TIMESTAMP(f, 'dd/MM/yyyy HH:mm') FROM raw_in;

@@ -21,7 +21,7 @@ CREATE TABLE per_key (
 CREATE TABLE overall (
   w_end TIMESTAMP(3),
   cnt BIGINT,
-  keys BIGINT
+  n_keys BIGINT
 ) WITH ('connector' = 'print', 'print-identifier' = 'all');
 
 INSERT INTO per_key
