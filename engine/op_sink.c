@@ -13,6 +13,7 @@ typedef struct op_sink {
   sl_sink *sink;           /* NULL when collecting or only explained */
   int ncols;
   const char *const *names;
+  sl_type *types;
   /* collected cells, row-major, each a NUL-terminated string in `cells` */
   sl_buf cells;
   size_t *offs;
@@ -63,6 +64,27 @@ static size_t text_width(const char *p) {
   return w;
 }
 
+/* Column width by type, as the Flink SQL client's streaming tableau sizes it (PrintUtils):
+ * room for the widest value of the type, at least "<NULL>", and 30 for unbounded types. Unlike
+ * Flink, a longer value widens its column instead of being cut. */
+static size_t type_width(sl_type t) {
+  size_t len;
+  switch ((sl_type_kind)t.kind) {
+    case SL_TYPE_TINYINT: len = 4; break;
+    case SL_TYPE_SMALLINT: len = 6; break;
+    case SL_TYPE_INT: len = 11; break;
+    case SL_TYPE_BIGINT: len = 20; break;
+    case SL_TYPE_DECIMAL: len = (size_t)t.precision + 2; break;
+    case SL_TYPE_BOOLEAN: len = 5; break;
+    case SL_TYPE_DATE: len = 10; break;
+    case SL_TYPE_TIME: len = t.precision == 0 ? 8 : (size_t)t.precision + 9; break;
+    case SL_TYPE_TIMESTAMP:
+    case SL_TYPE_TIMESTAMP_LTZ: len = t.precision == 0 ? 19 : 19 + (size_t)t.precision + 1; break;
+    default: len = 30; break;
+  }
+  return len < 6 ? 6 : len;
+}
+
 static void print_rule(FILE *f, const size_t *w, int n) {
   for (int c = 0; c < n; c++) {
     fputc('+', f);
@@ -84,7 +106,11 @@ static void print_table(op_sink *s, FILE *f) {
   int n = s->ncols + 1;
   size_t *w = sl_calloc((size_t)n, sizeof(size_t));
   w[0] = 2;
-  for (int c = 1; c < n; c++) w[c] = text_width(s->names[c - 1]);
+  for (int c = 1; c < n; c++) {
+    w[c] = text_width(s->names[c - 1]);
+    size_t tw = type_width(s->types[c - 1]);
+    if (tw > w[c]) w[c] = tw;
+  }
   for (size_t i = 0; i < s->noffs; i++) {
     size_t tw = text_width(s->cells.data + s->offs[i]);
     if (tw > w[i % (size_t)n]) w[i % (size_t)n] = tw;
@@ -117,6 +143,7 @@ static void sink_close(sl_op *op) {
   sl_buf_destroy(&s->cells);
   sl_buf_destroy(&s->tmp);
   free(s->offs);
+  free(s->types);
   free(s);
 }
 
@@ -148,6 +175,8 @@ sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_s
   s->sink = sink;
   s->ncols = ncols;
   s->names = names;
+  s->types = sl_calloc((size_t)(ncols ? ncols : 1), sizeof(sl_type));
+  for (int i = 0; i < ncols; i++) s->types[i] = types[i];
   sl_buf_init(&s->cells);
   sl_buf_init(&s->tmp);
   return &s->base;

@@ -52,7 +52,6 @@ START_TEST(reset_rewinds_and_memory_is_reusable) {
   ck_assert_uint_eq(a.total, 0);
   /* After growth, the kept block fits a whole round again. */
   for (int i = 0; i < 50; i++) memset(sl_arena_alloc(&a, 100), i, 100);
-  ck_assert_ptr_null(((void **)a.head)[0]);
   sl_arena_reset(&a);
   sl_arena_reset(&a);
   sl_arena_destroy(&a);

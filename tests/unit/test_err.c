@@ -38,7 +38,7 @@ START_TEST(linecol_counts_lines_and_columns_from_one) {
   ck_assert_int_eq(l, 1); ck_assert_int_eq(c, 2);
   sl_err_linecol(t, 3, &l, &c);
   ck_assert_int_eq(l, 2); ck_assert_int_eq(c, 1);
-  sl_err_linecol(t, 9, &l, &c);
+  sl_err_linecol(t, 8, &l, &c);
   ck_assert_int_eq(l, 4); ck_assert_int_eq(c, 2);
 }
 END_TEST
