@@ -78,10 +78,13 @@ void sl_err_format(const sl_err *err, const char *file, const char *text, char *
   if (n) buf[0] = 0;
   if (err->loc >= 0 && text) {
     int line, col;
-    sl_err_linecol(text, err->loc, &line, &col);
+    /* A position past the end (an error located in other text) is clamped to the end. */
+    int64_t loc = err->loc;
+    if ((size_t)loc > strlen(text)) loc = (int64_t)strlen(text);
+    sl_err_linecol(text, loc, &line, &col);
     PUT("%s:%d:%d: %s", file ? file : "<sql>", line, col, err->msg);
     /* The offending line with a caret under the column. */
-    const char *start = text + err->loc - (col - 1);
+    const char *start = text + loc - (col - 1);
     const char *end = strchr(start, '\n');
     int len = end ? (int)(end - start) : (int)strlen(start);
     PUT("\n  %.*s\n  ", len, start);

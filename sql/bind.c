@@ -550,6 +550,8 @@ static int bind_func(binder *b, scope *sc, sl_ast_expr *e, sl_expr **out) {
   if (is_window_group_fn(name))
     return sl_err_set(b->err, SL_EBIND, e->loc, "window function %s can only be used in GROUP BY", name);
   if (e->distinct) return sl_err_set(b->err, SL_EBIND, e->loc, "DISTINCT is only allowed in aggregate calls");
+  if (e->unit_from)
+    return sl_err_set(b->err, SL_EUNSUPPORTED, e->loc, "%s(... TO unit) is not supported yet", name);
   int n;
   sl_expr **args;
   int rc = bind_args(b, sc, e->list, &n, &args);
