@@ -11,6 +11,13 @@ static int missing_connector(sl_conn_table *t, int64_t loc, const char *what, sl
   return sl_err_set(err, SL_ECONFIG, o ? o->value_loc : loc, "unknown connector '%s'", t->connector);
 }
 
+/* Options nobody read are errors naming the option, as Flink reports unsupported options. */
+static int check_unused(sl_conn_table *t, sl_err *err) {
+  char what[128];
+  snprintf(what, sizeof what, "connector '%s'", t->connector);
+  return sl_options_check_unused(t->opts, what, err);
+}
+
 bool sl_conn_known(const char *c) {
   return !strcmp(c, "filesystem") || !strcmp(c, "print") || !strcmp(c, "blackhole") || !strcmp(c, "kinesis");
 }
@@ -25,10 +32,7 @@ int sl_conn_source_open(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *
                       c, t->name);
   else return missing_connector(t, loc, "source", err);
   if (rc) return rc;
-  char what[128];
-  snprintf(what, sizeof what, "connector '%s'", c);
-  rc = sl_options_check_unused(t->opts, what, err);
-  if (rc) {
+  if ((rc = check_unused(t, err))) {
     (*out)->vt->free(*out);
     *out = NULL;
   }
@@ -44,10 +48,7 @@ int sl_conn_sink_open(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err)
   else if (!strcmp(c, "blackhole")) rc = sl_blackhole_sink_new(t, loc, out, err);
   else return missing_connector(t, loc, "sink", err);
   if (rc) return rc;
-  char what[128];
-  snprintf(what, sizeof what, "connector '%s'", c);
-  rc = sl_options_check_unused(t->opts, what, err);
-  if (rc) {
+  if ((rc = check_unused(t, err))) {
     (*out)->vt->free(*out);
     *out = NULL;
   }

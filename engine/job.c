@@ -32,9 +32,6 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
     sl_plan_explain(plan, &b);
     sl_buf_adds(&b, "\n== Physical DAG ==\n");
     sl_dag_explain(dag, &b);
-    if (!plan->sink || plan->input->kind != SL_PLAN_WINDOW_AGG) {
-      /* nothing more to say */
-    }
     fwrite(b.data, 1, b.len, s->out);
     fputc('\n', s->out);
     sl_buf_destroy(&b);
@@ -96,12 +93,7 @@ int sluice_run_script(const char *sql, size_t len, const char *file, int flags, 
     char *m = malloc(cap);
     if (m) {
       if (err.loc >= 0) sl_err_format(&err, file, sql, m, cap);
-      else {
-        sl_err e2 = err;
-        snprintf(m, cap, "%s", e2.msg);
-        if (e2.detail[0]) snprintf(m + strlen(m), cap - strlen(m), "\ndetail: %s", e2.detail);
-        if (e2.hint[0]) snprintf(m + strlen(m), cap - strlen(m), "\nhint: %s", e2.hint);
-      }
+      else sl_err_format(&err, NULL, NULL, m, cap);
     }
     *errmsg = m;
   }
