@@ -19,7 +19,7 @@ static void bh_describe(sl_sink *s, sl_buf *out) { sl_buf_adds(out, "blackhole")
 
 static void bh_free(sl_sink *s) { free(s); }
 
-static const sl_sink_vtable blackhole_vt = {bh_write, bh_finish, bh_describe, bh_free};
+static const sl_sink_vtable blackhole_vt = {.write = bh_write, .finish = bh_finish, .describe = bh_describe, .free = bh_free};
 
 int sl_blackhole_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
   blackhole *s = sl_calloc(1, sizeof *s);

@@ -20,6 +20,23 @@ typedef struct sl_conn_table {
   FILE *out;                 /* stdout for print sinks */
 } sl_conn_table;
 
+/* A source's replayable position: one entry per split (the filesystem source has one: the file
+ * being read, the byte offset of the next record in it, and that record's line number). */
+typedef struct sl_split_pos {
+  char *split;        /* split id, e.g. the file's path; malloc'd */
+  int64_t offset;     /* byte offset (or sequence) of the next record */
+  int64_t record;     /* records (lines) consumed before offset, for messages */
+} sl_split_pos;
+
+typedef struct sl_source_pos {
+  int n, cap;
+  sl_split_pos *splits;
+  int64_t skipped;    /* records skipped so far (ignore-parse-errors), carried across restores */
+} sl_source_pos;
+
+void sl_source_pos_add(sl_source_pos *p, const char *split, int64_t offset, int64_t record);
+void sl_source_pos_destroy(sl_source_pos *p);
+
 typedef struct sl_source sl_source;
 typedef struct sl_source_vtable {
   /* Appends up to b->cap - b->nrows decoded records to b. Returns 0 (rows may be 0 only when a
@@ -31,6 +48,11 @@ typedef struct sl_source_vtable {
   int64_t (*skipped)(sl_source *s);   /* records skipped by ignore-parse-errors */
   void (*describe)(sl_source *s, sl_buf *out);
   void (*free)(sl_source *s);
+  /* Replayable position (for checkpoints): where the next read() starts, as split offsets.
+   * Called between reads; every record read so far has been emitted. NULL: not replayable. */
+  int (*position)(sl_source *s, sl_source_pos *out, sl_err *err);
+  /* Restore: the next read() continues exactly at pos (as returned by position()). */
+  int (*seek)(sl_source *s, const sl_source_pos *pos, sl_err *err);
 } sl_source_vtable;
 
 struct sl_source {
@@ -45,6 +67,17 @@ typedef struct sl_sink_vtable {
   int (*finish)(sl_sink *s, sl_err *err);
   void (*describe)(sl_sink *s, sl_buf *out);
   void (*free)(sl_sink *s);
+  /* Two-phase commit (Flink's FileSink protocol); all three NULL for at-least-once sinks.
+   * prepare_commit: at a checkpoint barrier, make what was written so far durable but not yet
+   * visible, and append to out the commit data (opaque bytes) that publishes it. */
+  int (*prepare_commit)(sl_sink *s, int64_t checkpoint_id, sl_buf *out, sl_err *err);
+  /* The checkpoint holding this commit data completed: publish it. Idempotent: data already
+   * published (or applied by an earlier run) is not an error. */
+  int (*commit)(sl_sink *s, const void *data, size_t len, sl_err *err);
+  /* Restore: before writing anything, discard what earlier attempts wrote but never prepared
+   * into a completed checkpoint (hidden in-progress files). The restored checkpoint's commit data
+   * is then passed to commit(). */
+  int (*recover)(sl_sink *s, sl_err *err);
 } sl_sink_vtable;
 
 struct sl_sink {

@@ -136,7 +136,7 @@ static void fs_free(sl_sink *sink) {
   free(s);
 }
 
-static const sl_sink_vtable fs_sink_vt = {fs_write, fs_finish, fs_describe, fs_free};
+static const sl_sink_vtable fs_sink_vt = {.write = fs_write, .finish = fs_finish, .describe = fs_describe, .free = fs_free};
 
 /* Parses a memory size such as '128MB', '1 kb', '4096' (bytes). */
 static int parse_size(const char *v, int64_t *out) {

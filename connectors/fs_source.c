@@ -174,7 +174,7 @@ static void fs_free(sl_source *src) {
   free(s);
 }
 
-static const sl_source_vtable fs_source_vt = {fs_read, fs_where, fs_skipped, fs_describe, fs_free};
+static const sl_source_vtable fs_source_vt = {.read = fs_read, .where = fs_where, .skipped = fs_skipped, .describe = fs_describe, .free = fs_free};
 
 int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err) {
   sl_option *po = sl_options_find(t->opts, "path");

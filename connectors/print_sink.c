@@ -65,7 +65,7 @@ static void print_free(sl_sink *s) {
   free(p);
 }
 
-static const sl_sink_vtable print_vt = {print_write, print_finish, print_describe, print_free};
+static const sl_sink_vtable print_vt = {.write = print_write, .finish = print_finish, .describe = print_describe, .free = print_free};
 
 int sl_print_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
   bool to_stderr;

@@ -18,7 +18,9 @@
   XX(INVAL, "invalid argument")                                 \
   XX(CONFIG, "invalid option")                                  \
   XX(OVERFLOW, "numeric overflow")                              \
-  XX(RUNTIME, "runtime error")
+  XX(RUNTIME, "runtime error")                                  \
+  XX(NOTFOUND, "not found")                                     \
+  XX(CHECKPOINT, "checkpoint error")
 
 typedef enum {
   SL_OK = 0,

@@ -1,0 +1,1 @@
+/* aws_auth.h - placeholder, filled by the object store work. */
