@@ -18,6 +18,8 @@ typedef struct sl_conn_table {
   const char *const *names;
   const sl_type *types;
   FILE *out;                 /* stdout for print sinks */
+  bool two_phase;            /* sinks: checkpointing is on, so output is published only by
+                              * commit() after prepare_commit(), never by rolling or finish() */
 } sl_conn_table;
 
 /* A source's replayable position: one entry per split (the filesystem source has one: the file
@@ -63,7 +65,8 @@ typedef struct sl_sink sl_sink;
 typedef struct sl_sink_vtable {
   /* Writes the live rows of b (columns = the table's physical columns). */
   int (*write)(sl_sink *s, const sl_batch *b, sl_err *err);
-  /* End of input: flush and publish (the filesystem sink renames its part files). */
+  /* End of input without checkpointing: flush and publish (the filesystem sink renames its part
+   * files). With checkpointing (two_phase) the engine calls prepare_commit + commit instead. */
   int (*finish)(sl_sink *s, sl_err *err);
   void (*describe)(sl_sink *s, sl_buf *out);
   void (*free)(sl_sink *s);
@@ -74,9 +77,9 @@ typedef struct sl_sink_vtable {
   /* The checkpoint holding this commit data completed: publish it. Idempotent: data already
    * published (or applied by an earlier run) is not an error. */
   int (*commit)(sl_sink *s, const void *data, size_t len, sl_err *err);
-  /* Restore: before writing anything, discard what earlier attempts wrote but never prepared
-   * into a completed checkpoint (hidden in-progress files). The restored checkpoint's commit data
-   * is then passed to commit(). */
+  /* Restore, before writing anything: the engine first passes the restored checkpoint's commit
+   * data to commit(), then calls recover() to discard what earlier attempts wrote but never got
+   * into a completed checkpoint (hidden in-progress files). */
   int (*recover)(sl_sink *s, sl_err *err);
 } sl_sink_vtable;
 
