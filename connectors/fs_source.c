@@ -1,5 +1,6 @@
 /* fs_source.c - the 'filesystem' source: a file, or every file of a folder in name order, read
- * line by line and decoded by the table's format. Bounded. */
+ * line by line and decoded by the table's format. Bounded and replayable: its position is the
+ * file being read and the byte offset of the next record in it. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@ typedef struct fs_source {
   int fd;
   char *buf;             /* read buffer: [pos, len) not yet consumed */
   size_t cap, pos, len;
+  int64_t off;           /* byte offset in the current file of buf[0] */
   bool eof;              /* current file fully read into buf */
   int64_t line;          /* lines consumed from the current file */
   sl_fmt_dec *dec;
@@ -62,14 +64,21 @@ static int list_files(const char *root, const char *rel, char ***files, int *n, 
   return rc;
 }
 
+/* Moves to the next file. Past the last one, off + pos and line keep naming the end of the last
+ * file, which is the position reported after everything was read. */
 static int open_next(fs_source *s, sl_err *err) {
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
+  s->eof = true;
+  if (s->cur + 1 >= s->nfiles) {
+    s->cur = s->nfiles;
+    return 1;
+  }
   s->cur++;
   s->pos = s->len = 0;
+  s->off = 0;
   s->eof = false;
   s->line = 0;
-  if (s->cur >= s->nfiles) return 1;
   s->fd = open(s->files[s->cur], O_RDONLY | O_CLOEXEC);
   if (s->fd < 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot open '%s': %s", s->shown[s->cur], strerror(errno));
   return 0;
@@ -80,6 +89,7 @@ static int fill(fs_source *s, sl_err *err) {
   if (s->pos > 0) {
     memmove(s->buf, s->buf + s->pos, s->len - s->pos);
     s->len -= s->pos;
+    s->off += (int64_t)s->pos;
     s->pos = 0;
   }
   if (s->cap - s->len < CHUNK / 2) {
@@ -174,7 +184,78 @@ static void fs_free(sl_source *src) {
   free(s);
 }
 
-static const sl_source_vtable fs_source_vt = {.read = fs_read, .where = fs_where, .skipped = fs_skipped, .describe = fs_describe, .free = fs_free};
+/* ------------------------------------------------------------------ checkpoints */
+
+/* One split: the file being read, the offset of the next record not yet returned and the lines
+ * consumed before it. Past the end it names the end of the last file; no files, no split. */
+static int fs_position(sl_source *src, sl_source_pos *out, sl_err *err) {
+  (void)err;
+  fs_source *s = (fs_source *)src;
+  out->skipped = s->skipped;
+  if (s->nfiles == 0) return 0;
+  int f = s->cur < s->nfiles ? s->cur : s->nfiles - 1;
+  sl_source_pos_add(out, s->files[f], s->off + (int64_t)s->pos, s->line);
+  return 0;
+}
+
+/* Reopens the checkpointed file at its offset; the files before it count as done. Validates
+ * everything before changing the source, so a failed seek leaves it as it was. */
+static int fs_seek(sl_source *src, const sl_source_pos *p, sl_err *err) {
+  fs_source *s = (fs_source *)src;
+  if (p->n > 1)
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                      "cannot restore source position: the filesystem source of '%s' has one split, not %d", s->path, p->n);
+  if (p->n == 0) {
+    /* The checkpoint saw no files, so every file there is now is new: start at the first. */
+    s->cur = -1;
+    int rc = open_next(s, err);
+    if (rc < 0) return rc;
+    s->skipped = p->skipped;
+    return 0;
+  }
+  const sl_split_pos *sp = &p->splits[0];
+  int f = 0;
+  while (f < s->nfiles && strcmp(s->files[f], sp->split) != 0) f++;
+  if (f == s->nfiles)
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "cannot restore source position: file '%s' is no longer in '%s'",
+                      sp->split, s->path);
+  if (sp->offset < 0 || sp->record < 0)
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                      "cannot restore source position: invalid offset %lld (line %lld) for file '%s'",
+                      (long long)sp->offset, (long long)sp->record, s->shown[f]);
+  int fd = open(s->files[f], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot open '%s': %s", s->shown[f], strerror(errno));
+  struct stat st;
+  int rc = 0;
+  if (fstat(fd, &st) != 0) rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot stat '%s': %s", s->shown[f], strerror(errno));
+  else if ((int64_t)st.st_size < sp->offset)
+    rc = sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                    "cannot restore source position: file '%s' is shorter than its checkpointed offset %lld; was it rewritten?",
+                    s->shown[f], (long long)sp->offset);
+  else if (lseek(fd, (off_t)sp->offset, SEEK_SET) < 0)
+    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot seek in '%s': %s", s->shown[f], strerror(errno));
+  if (rc) {
+    close(fd);
+    return rc;
+  }
+  if (s->fd >= 0) close(s->fd);
+  s->fd = fd;
+  s->cur = f;
+  s->off = sp->offset;
+  s->pos = s->len = 0;
+  s->eof = false;
+  s->line = sp->record;
+  s->skipped = p->skipped;
+  return 0;
+}
+
+static const sl_source_vtable fs_source_vt = {.read = fs_read,
+                                              .where = fs_where,
+                                              .skipped = fs_skipped,
+                                              .describe = fs_describe,
+                                              .free = fs_free,
+                                              .position = fs_position,
+                                              .seek = fs_seek};
 
 int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err) {
   sl_option *po = sl_options_find(t->opts, "path");

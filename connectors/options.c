@@ -103,3 +103,74 @@ int sl_options_check_unused(const sl_options *o, const char *what, sl_err *err) 
                         o->items[i].key, what);
   return 0;
 }
+
+/* Splits "<integer> [unit]" (spaces allowed between); false when there is no integer. */
+static bool number_and_unit(const char *v, long long *n, const char **unit) {
+  char *end;
+  errno = 0;
+  *n = strtoll(v, &end, 10);
+  if (errno || end == v || *n < 0) return false;
+  while (*end == ' ') end++;
+  *unit = end;
+  return true;
+}
+
+static bool unit_is(const char *u, const char *const *names) {
+  for (; *names; names++)
+    if (!strcasecmp(u, *names)) return true;
+  return false;
+}
+
+int sl_options_duration(sl_options *o, const char *key, int64_t dflt, int64_t *out, sl_err *err) {
+  sl_option *opt = sl_options_find(o, key);
+  *out = dflt;
+  if (!opt) return 0;
+  opt->used = true;
+  static const char *const ms[] = {"", "ms", "milli", "millis", "millisecond", "milliseconds", NULL};
+  static const char *const s[] = {"s", "sec", "secs", "second", "seconds", NULL};
+  static const char *const min[] = {"min", "m", "mins", "minute", "minutes", NULL};
+  static const char *const h[] = {"h", "hour", "hours", NULL};
+  static const char *const d[] = {"d", "day", "days", NULL};
+  long long n;
+  const char *u;
+  int64_t mul = 0;
+  if (number_and_unit(opt->value, &n, &u)) {
+    if (unit_is(u, ms)) mul = 1000;
+    else if (unit_is(u, s)) mul = 1000000;
+    else if (unit_is(u, min)) mul = 60000000LL;
+    else if (unit_is(u, h)) mul = 3600000000LL;
+    else if (unit_is(u, d)) mul = 86400000000LL;
+  }
+  if (!mul || n > INT64_MAX / mul)
+    return sl_err_set(err, SL_ECONFIG, opt->value_loc, "option '%s' must be a duration such as '10 s', '500 ms' or '1 h', not '%s'",
+                      key, opt->value);
+  *out = n * mul;
+  return 0;
+}
+
+int sl_options_size(sl_options *o, const char *key, int64_t dflt, int64_t *out, sl_err *err) {
+  sl_option *opt = sl_options_find(o, key);
+  *out = dflt;
+  if (!opt) return 0;
+  opt->used = true;
+  static const char *const b[] = {"", "b", "bytes", NULL};
+  static const char *const k[] = {"k", "kb", "kibibytes", NULL};
+  static const char *const m[] = {"m", "mb", "mebibytes", NULL};
+  static const char *const g[] = {"g", "gb", "gibibytes", NULL};
+  static const char *const t[] = {"t", "tb", "tebibytes", NULL};
+  long long n;
+  const char *u;
+  int64_t mul = 0;
+  if (number_and_unit(opt->value, &n, &u)) {
+    if (unit_is(u, b)) mul = 1;
+    else if (unit_is(u, k)) mul = 1LL << 10;
+    else if (unit_is(u, m)) mul = 1LL << 20;
+    else if (unit_is(u, g)) mul = 1LL << 30;
+    else if (unit_is(u, t)) mul = 1LL << 40;
+  }
+  if (!mul || n > INT64_MAX / mul)
+    return sl_err_set(err, SL_ECONFIG, opt->value_loc, "option '%s' must be a memory size such as '64 mb', not '%s'", key,
+                      opt->value);
+  *out = n * mul;
+  return 0;
+}

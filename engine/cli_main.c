@@ -1,5 +1,6 @@
 /* cli_main.c - the sluice command line: run or explain a SQL script. Uses only <sluice.h>. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ static const char usage[] =
     "  explain -e \"SQL\"      the same for SQL given on the command line\n"
     "\n"
     "options:\n"
+    "  --restore latest|URI  resume from the newest complete checkpoint in 'state.checkpoints.dir'\n"
+    "                        (a fresh start when there is none yet), or from the checkpoint or\n"
+    "                        savepoint folder URI\n"
     "  -q, --quiet           no job summary on stderr\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n";
@@ -52,6 +56,17 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
+/* SIGINT / SIGTERM: the running job stops with a final savepoint (a second signal kills). */
+static volatile int stop_requested;
+
+static void on_stop_signal(int sig) {
+  if (stop_requested) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+  stop_requested = 1;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage, stderr);
@@ -70,10 +85,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sluice: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
   }
-  const char *file = NULL, *inline_sql = NULL;
+  const char *file = NULL, *inline_sql = NULL, *restore = NULL;
   int quiet = 0;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "-e") && i + 1 < argc) inline_sql = argv[++i];
+    else if (!strcmp(argv[i], "--restore") && i + 1 < argc) restore = argv[++i];
+    else if (!strncmp(argv[i], "--restore=", 10)) restore = argv[i] + 10;
     else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
       fputs(usage, stdout);
@@ -105,15 +122,26 @@ int main(int argc, char **argv) {
     }
   }
   int flags = !strcmp(cmd, "explain") ? SLUICE_EXPLAIN : 0;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sluice_run_opts opts = {.flags = flags, .out = stdout, .log = stderr, .restore = restore, .stop = &stop_requested};
   sluice_stats stats;
   char *errmsg = NULL;
-  int rc = sluice_run_script(sql, len, file, flags, stdout, &stats, &errmsg);
+  int rc = sluice_run(sql, len, file, &opts, &stats, &errmsg);
   fflush(stdout);
   if (rc) {
     fprintf(stderr, "%s\n", errmsg ? errmsg : "sluice: failed");
     sluice_free(errmsg);
     free(sql);
     return 1;
+  }
+  if (stats.stopped) {
+    if (!quiet) fprintf(stderr, "sluice: job stopped on request\n");
+    free(sql);
+    return 0;
   }
   if (!quiet && stats.jobs)
     fprintf(stderr, "sluice: %lld job%s finished: %lld rows read, %lld rows written, %lld late rows dropped%s\n",

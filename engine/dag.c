@@ -16,13 +16,19 @@ void sl_dag_add(sl_dag *d, sl_op *op) {
     d->ops = sl_realloc(d->ops, sizeof(sl_op *) * (size_t)d->cap);
   }
   op->id = d->nops + 1;
-  if (d->nops) d->ops[d->nops - 1]->next = op;
+  if (d->nops) {
+    d->ops[d->nops - 1]->next = op;
+    op->ninputs = 1;
+  }
   d->ops[d->nops++] = op;
 }
 
 void sl_dag_free(sl_dag *d) {
   if (!d) return;
-  for (int i = 0; i < d->nops; i++) d->ops[i]->vt->close(d->ops[i]);
+  for (int i = 0; i < d->nops; i++) {
+    sl_op_release_held(d->ops[i]);
+    d->ops[i]->vt->close(d->ops[i]);
+  }
   free(d->ops);
   sl_arena_destroy(&d->arena);
   free(d);

@@ -5,6 +5,8 @@
 
 #include "../sql/ast.h"
 #include "../sql/physical.h"
+#include "checkpoint.h"
+#include "job_config.h"
 #include "sluice.h"
 
 typedef struct script {
@@ -12,6 +14,9 @@ typedef struct script {
   const char *file;
   int flags;
   FILE *out;
+  FILE *log;
+  const char *restore;
+  const volatile int *stop;
   sl_catalog cat;
   sl_arena arena;
   sluice_stats stats;
@@ -22,7 +27,10 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
   int rc = sl_bind_statement(&s->cat, &s->arena, s->sql, st, &plan, err);
   if (rc) return rc;
   plan = sl_plan_rewrite(&s->arena, plan);
-  sl_job_ctx ctx = {.err = err, .sql = s->sql, .file = s->file, .out = s->out};
+  sl_job_config jc;
+  if ((rc = sl_job_config_load(&s->cat, s->restore, &jc, err))) return rc;
+  sl_job_ctx ctx = {.err = err, .sql = s->sql, .file = s->file, .out = s->out, .stop = s->stop,
+                    .checkpointing = jc.checkpointing};
   sl_dag *dag;
   if ((rc = sl_plan_physical(plan, &ctx, !explain, &dag, err))) return rc;
   if (explain) {
@@ -38,13 +46,23 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
     sl_dag_free(dag);
     return 0;
   }
-  rc = sl_dag_run(dag) ? (err->code ? err->code : SL_ERUNTIME) : 0;
+  jc.ckpt.log = s->log;
+  rc = sl_state_backend_new(&jc.state, &ctx.state, err);
+  if (!rc && jc.checkpointing) rc = sl_ckpt_coord_new(&ctx, dag, &jc.ckpt, &ctx.ckpt, err);
+  if (!rc) rc = sl_dag_run(dag) ? (err->code ? err->code : SL_ERUNTIME) : 0;
+  if (ctx.ckpt) {
+    s->stats.checkpoints += sl_ckpt_completed(ctx.ckpt);
+    s->stats.checkpoints_failed += sl_ckpt_failed(ctx.ckpt);
+  }
+  if (ctx.stopped) s->stats.stopped = 1;
   s->stats.jobs++;
   s->stats.rows_read += dag->nops ? dag->ops[0]->rows_out : 0;
   s->stats.rows_written += dag->nops ? dag->ops[dag->nops - 1]->rows_in : 0;
   s->stats.late_rows += ctx.late_rows;
   s->stats.skipped_rows += ctx.skipped_rows;
   sl_dag_free(dag);
+  sl_ckpt_coord_free(ctx.ckpt);
+  sl_state_backend_free(ctx.state);
   return rc;
 }
 
@@ -54,13 +72,13 @@ static int run_statement(script *s, sl_ast_stmt *st, sl_err *err) {
     case SL_STMT_CREATE_VIEW: return sl_bind_create_view(&s->cat, &s->arena, st, err);
     case SL_STMT_DROP: return sl_catalog_drop(&s->cat, st->name, st->is_view, st->if_exists, st->name_loc, err);
     case SL_STMT_SET:
-      if (st->value) sl_catalog_set(&s->cat, st->name, st->value);
+      if (st->value) sl_catalog_set(&s->cat, st->name, st->value, st->name_loc, st->value_loc);
       else
         for (int i = 0; i < s->cat.nsettings; i++)
           fprintf(s->out, "'%s' = '%s'\n", s->cat.settings[i].key, s->cat.settings[i].value);
       return 0;
     case SL_STMT_RESET:
-      if (st->name) sl_catalog_set(&s->cat, st->name, "");
+      if (st->name) sl_catalog_reset(&s->cat, st->name);
       else s->cat.nsettings = 0;
       return 0;
     case SL_STMT_INSERT:
@@ -79,13 +97,36 @@ void sluice_free(void *p) { free(p); }
 
 int sluice_run_script(const char *sql, size_t len, const char *file, int flags, FILE *out, sluice_stats *stats,
                       char **errmsg) {
-  script s = {.sql = sql, .file = file, .flags = flags, .out = out ? out : stdout};
+  sluice_run_opts o = {.flags = flags, .out = out};
+  return sluice_run(sql, len, file, &o, stats, errmsg);
+}
+
+/* A restore applies to one job: a script holding several INSERT / SELECT is refused. */
+static int check_restore(const sl_ast_script *ast, sl_err *err) {
+  int jobs = 0;
+  for (int i = 0; ast->stmts && i < ast->stmts->n; i++) {
+    int k = ((const sl_ast_stmt *)ast->stmts->items[i])->kind;
+    if (k == SL_STMT_INSERT || k == SL_STMT_SELECT) jobs++;
+  }
+  if (jobs > 1)
+    return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC,
+                      "--restore needs a script with one INSERT or SELECT; this one has %d", jobs);
+  return 0;
+}
+
+int sluice_run(const char *sql, size_t len, const char *file, const sluice_run_opts *opts, sluice_stats *stats,
+               char **errmsg) {
+  sluice_run_opts none = {0};
+  if (!opts) opts = &none;
+  script s = {.sql = sql, .file = file, .flags = opts->flags, .out = opts->out ? opts->out : stdout, .log = opts->log,
+              .restore = opts->restore, .stop = opts->stop};
   sl_arena_init(&s.arena, 1 << 16);
   sl_catalog_init(&s.cat, &s.arena);
   sl_err err;
   sl_err_clear(&err);
   sl_ast_script *ast;
   int rc = sl_sql_parse(sql, len, &s.arena, &ast, &err);
+  if (!rc && s.restore && !(s.flags & SLUICE_EXPLAIN)) rc = check_restore(ast, &err);
   for (int i = 0; !rc && ast->stmts && i < ast->stmts->n; i++) rc = run_statement(&s, ast->stmts->items[i], &err);
   if (rc && errmsg) {
     if (!err.code) sl_err_set(&err, rc, SL_ERR_NOLOC, "%s", sl_strerror(rc));

@@ -3,10 +3,17 @@
  * Operators are connected in a chain (this version runs one pipeline on one thread): a call on an
  * operator may push batches and watermarks to its successor with sl_op_emit and
  * sl_op_emit_watermark, synchronously. A batch passed to process() is only valid during the call
- * and must not be modified; what an operator keeps, it copies into its state. */
+ * and must not be modified; what an operator keeps, it copies into its state (keyed state lives
+ * in ctx->state).
+ *
+ * Checkpoint barriers travel in-band too (sl_op_emit_barrier). An operator with several inputs
+ * aligns them: once a barrier arrived on one input, that input's batches wait until the barrier
+ * arrived on every input; then the operator snapshots and forwards the barrier (Flink's aligned
+ * checkpoints). */
 #ifndef SL_OP_H
 #define SL_OP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +26,9 @@
 
 typedef struct sl_op sl_op;
 typedef struct sl_job_ctx sl_job_ctx;
+typedef struct sl_manifest_op sl_manifest_op;
+typedef struct sl_state_backend sl_state_backend;
+typedef struct sl_ckpt_coord sl_ckpt_coord;
 
 /* Results of the vtable calls. */
 typedef enum {
@@ -43,15 +53,35 @@ typedef struct sl_op_vtable {
   void (*close)(sl_op *op);
   /* One line of EXPLAIN detail (keys, predicates, ...). */
   void (*explain)(const sl_op *op, sl_buf *out);
+  /* A checkpoint barrier passed (aligned on every input): save what the operator keeps outside
+   * keyed state into m (sources: positions; sinks: commit data). NULL: nothing to save. */
+  int (*snapshot)(sl_op *op, int64_t checkpoint_id, sl_manifest_op *m);
+  /* After open(), before any input: load what snapshot() saved (sinks: commit restored output). */
+  int (*restore)(sl_op *op, const sl_manifest_op *m);
+  /* The checkpoint is complete (its manifest is durable): publish the output it covers. */
+  int (*checkpoint_complete)(sl_op *op, int64_t checkpoint_id);
 } sl_op_vtable;
+
+/* A batch held back on an input that already delivered the current barrier. */
+typedef struct sl_held_batch {
+  int port;
+  sl_batch *b;
+} sl_held_batch;
 
 struct sl_op {
   const sl_op_vtable *vt;
   sl_op *next;           /* successor, or NULL for a sink */
+  int next_port;         /* which input of next this operator feeds */
   sl_job_ctx *ctx;
   int id;
+  int ninputs;           /* 0 for sources, else >= 1 */
   int64_t watermark;     /* last watermark seen */
   int64_t rows_in, rows_out;
+  /* barrier alignment */
+  int64_t aligning;      /* checkpoint id being aligned, 0 when none */
+  uint32_t arrived;      /* inputs that delivered its barrier */
+  sl_held_batch *held;
+  int nheld, capheld;
 };
 
 /* Shared by all operators of a job. */
@@ -62,9 +92,21 @@ struct sl_job_ctx {
   int64_t late_rows;     /* rows dropped behind the watermark */
   int64_t skipped_rows;  /* records skipped by ignore-parse-errors */
   FILE *out;             /* where print sinks write (stdout) */
+  sl_state_backend *state;  /* keyed state of the job's operators */
+  bool checkpointing;    /* sinks commit in two phases (set before planning) */
+  sl_ckpt_coord *ckpt;   /* checkpoint coordinator, NULL when checkpointing is off */
+  const volatile int *stop;  /* set (by a signal handler) to stop with a final savepoint */
+  bool stopped;          /* the job stopped on request before the end of its input */
 };
 
 int sl_op_emit(sl_op *op, const sl_batch *b);
 int sl_op_emit_watermark(sl_op *op, int64_t wm);
+/* Sends checkpoint barrier id downstream (sources call it between batches). */
+int sl_op_emit_barrier(sl_op *op, int64_t id);
+/* A batch / barrier arriving on input port of op (what emit calls on the successor). */
+int sl_op_deliver(sl_op *op, int port, const sl_batch *b);
+int sl_op_deliver_barrier(sl_op *op, int port, int64_t id);
+/* Releases held batches (close). */
+void sl_op_release_held(sl_op *op);
 
 #endif

@@ -3,8 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../state/manifest.h"
 #include "ops.h"
 #include "value_text.h"
+
+/* Output prepared at a checkpoint and published when that checkpoint completes. */
+typedef struct pending_commit {
+  int64_t checkpoint_id;
+  sl_buf data;
+} pending_commit;
 
 typedef struct op_sink {
   sl_op base;
@@ -20,6 +27,8 @@ typedef struct op_sink {
   size_t noffs, capoffs;
   int64_t nrows;
   sl_buf tmp;
+  pending_commit *pending;  /* two-phase sinks: oldest first */
+  int npending, cappending;
 } op_sink;
 
 static int sink_open(sl_op *op) { return SL_OP_OK; }
@@ -129,8 +138,11 @@ static void print_table(op_sink *s, FILE *f) {
   free(w);
 }
 
+static bool two_phase(const op_sink *s);
+
 static int sink_finish(sl_op *op) {
   op_sink *s = (op_sink *)op;
+  if (two_phase(s)) return SL_OP_OK; /* the final checkpoint publishes the output */
   if (s->table) return !s->sink ? SL_OP_OK : s->sink->vt->finish(s->sink, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
   print_table(s, op->ctx->out ? op->ctx->out : stdout);
   fflush(op->ctx->out ? op->ctx->out : stdout);
@@ -140,6 +152,8 @@ static int sink_finish(sl_op *op) {
 static void sink_close(sl_op *op) {
   op_sink *s = (op_sink *)op;
   if (s->sink) s->sink->vt->free(s->sink);
+  for (int i = 0; i < s->npending; i++) sl_buf_destroy(&s->pending[i].data);
+  free(s->pending);
   sl_buf_destroy(&s->cells);
   sl_buf_destroy(&s->tmp);
   free(s->offs);
@@ -159,9 +173,64 @@ static void sink_explain(const sl_op *op, sl_buf *out) {
   sl_buf_adds(out, "]");
 }
 
+/* ---- Two-phase commit (exactly-once sinks) ------------------------------------------------- */
+
+static bool two_phase(const op_sink *s) { return s->sink && s->sink->vt->prepare_commit && s->base.ctx->ckpt; }
+
+/* At the barrier: prepare what was written since the last one; the manifest carries every
+ * prepared, unpublished piece (a failed checkpoint's output rides on the next one). */
+static int sink_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
+  op_sink *s = (op_sink *)op;
+  if (!two_phase(s)) return SL_OP_OK;
+  sl_buf data;
+  sl_buf_init(&data);
+  if (s->sink->vt->prepare_commit(s->sink, id, &data, op->ctx->err)) {
+    sl_buf_destroy(&data);
+    return SL_OP_ERROR;
+  }
+  if (data.len) {
+    if (s->npending == s->cappending) {
+      s->cappending = s->cappending ? s->cappending * 2 : 8;
+      s->pending = sl_realloc(s->pending, sizeof(pending_commit) * (size_t)s->cappending);
+    }
+    s->pending[s->npending++] = (pending_commit){.checkpoint_id = id, .data = data};
+  } else {
+    sl_buf_destroy(&data);
+  }
+  for (int i = 0; i < s->npending; i++) sl_manifest_op_add_commit(m, s->pending[i].data.data, s->pending[i].data.len);
+  return SL_OP_OK;
+}
+
+static int sink_checkpoint_complete(sl_op *op, int64_t id) {
+  op_sink *s = (op_sink *)op;
+  int done = 0, rc = SL_OP_OK;
+  while (done < s->npending && s->pending[done].checkpoint_id <= id) {
+    pending_commit *p = &s->pending[done];
+    if (s->sink->vt->commit(s->sink, p->data.data, p->data.len, op->ctx->err)) rc = SL_OP_ERROR;
+    sl_buf_destroy(&p->data);
+    done++;
+    if (rc) break;
+  }
+  memmove(s->pending, s->pending + done, sizeof(pending_commit) * (size_t)(s->npending - done));
+  s->npending -= done;
+  return rc;
+}
+
+/* Publishes what the restored checkpoint prepared (again, if it already was), then drops what
+ * attempts after it left behind. */
+static int sink_restore(sl_op *op, const sl_manifest_op *m) {
+  op_sink *s = (op_sink *)op;
+  if (!two_phase(s)) return SL_OP_OK;
+  for (int i = 0; i < m->ncommits; i++)
+    if (s->sink->vt->commit(s->sink, m->commits[i].data, m->commits[i].len, op->ctx->err)) return SL_OP_ERROR;
+  if (s->sink->vt->recover && s->sink->vt->recover(s->sink, op->ctx->err)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
 static const sl_op_vtable sink_vt = {
   .name = "Sink", .open = sink_open, .process = sink_process, .finish = sink_finish, .close = sink_close,
-  .explain = sink_explain,
+  .explain = sink_explain, .snapshot = sink_snapshot, .restore = sink_restore,
+  .checkpoint_complete = sink_checkpoint_complete,
 };
 
 sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_sink *sink, int ncols, const char *const *names,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../state/manifest.h"
 #include "ops.h"
 
 typedef struct op_source {
@@ -142,9 +143,45 @@ static void source_explain(const sl_op *op, sl_buf *out) {
   }
 }
 
+/* ---- Checkpoints -------------------------------------------------------------------------- */
+
+/* The position of the next record and the running watermark (so that rows read after a
+ * restore meet exactly the watermark they would have met without the crash). */
+static int source_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
+  op_source *s = (op_source *)op;
+  sl_err *err = op->ctx->err;
+  if (!s->src->vt->position)
+    return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC, "table '%s': its connector cannot be checkpointed (no replayable position)",
+                      s->table);
+  sl_source_pos pos = {0};
+  int rc = s->src->vt->position(s->src, &pos, err);
+  if (!rc) {
+    for (int i = 0; i < pos.n; i++) sl_manifest_op_add_split(m, pos.splits[i].split, pos.splits[i].offset, pos.splits[i].record);
+    m->skipped = pos.skipped;
+    sl_buf_add(&m->data, &s->wm, 8);
+    sl_buf_add(&m->data, &s->emitted_wm, 8);
+  }
+  sl_source_pos_destroy(&pos);
+  return rc ? SL_OP_ERROR : SL_OP_OK;
+}
+
+static int source_restore(sl_op *op, const sl_manifest_op *m) {
+  op_source *s = (op_source *)op;
+  sl_err *err = op->ctx->err;
+  if (m->data.len != 24 || !s->src->vt->seek)
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint does not match the job: source '%s'", s->table);
+  memcpy(&s->wm, m->data.data + 8, 8);
+  memcpy(&s->emitted_wm, m->data.data + 16, 8);
+  sl_source_pos pos = {.skipped = m->skipped};
+  for (int i = 0; i < m->nsplits; i++) sl_source_pos_add(&pos, m->splits[i].split, m->splits[i].offset, m->splits[i].record);
+  int rc = s->src->vt->seek(s->src, &pos, err);
+  sl_source_pos_destroy(&pos);
+  return rc ? SL_OP_ERROR : SL_OP_OK;
+}
+
 static const sl_op_vtable source_vt = {
   .name = "Source", .open = source_open, .poll = source_poll, .finish = source_finish, .close = source_close,
-  .explain = source_explain,
+  .explain = source_explain, .snapshot = source_snapshot, .restore = source_restore,
 };
 
 sl_op *sl_op_source_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_source *src, int nphys, const sl_type *phys_types,

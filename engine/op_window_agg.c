@@ -1,20 +1,25 @@
 /* op_window_agg.c - tumbling-window aggregation on event time.
  *
- * Each row goes to the window [start, start + size) holding its event time. Per open window the
- * operator keeps one keyed-state map from the serialized group key to an accumulator slot, and a
- * list of its slots in insertion order. When the watermark reaches end - 1 the window fires: one
- * output row per group, then the window's state is dropped. A row whose window has already fired
+ * Each row goes to the window [start, start + size) holding its event time. The operator keeps
+ * its groups in keyed state (ctx->state, so on the hashmap or the RocksDB backend): namespace =
+ * the window, key = the serialized group key, value = a fixed slot of accumulators. DISTINCT
+ * aggregates keep the values seen per group in a second keyed state, and MIN/MAX of strings keep
+ * the current string in a third. The list of open windows is small and lives in memory (saved
+ * with each checkpoint). When the watermark reaches end - 1 the window fires: one output row per
+ * group, then the window's state is dropped. A row whose window has already fired
  * (end - 1 <= watermark) is late: dropped and counted.
  *
  * Output layout: group keys..., window_start, window_end, window_time (= end - 1 ms), aggregates...
  *
  *   for each row:  w = window(ts); if late: count, skip
- *                  slot = upsert(w.groups, key(row)); for each aggregate: accumulate(slot, arg(row))
- *   on watermark:  for each window with end - 1 <= wm, in order: emit(w); free(w) */
+ *                  slot = upsert(acc, w, key(row)); for each aggregate: accumulate(slot, arg(row))
+ *   on watermark:  for each window with end - 1 <= wm, in order: emit(drain(acc, w)) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sql/plan.h"
+#include "../state/manifest.h"
 #include "../state/state.h"
 #include "datetime.h"
 #include "decimal.h"
@@ -30,21 +35,13 @@ typedef struct acc {
     int64_t i64;
     double f64;
     sl_i128 dec;
-    struct {
-      char *ptr;           /* MIN/MAX of strings: malloc'd copy */
-      uint32_t len;
-    } str;
-  } v;
+  } v;                     /* MIN/MAX of strings: the string is in the minmax state */
 } acc;
 
 _Static_assert(sizeof(acc) == ACC_SIZE, "accumulator layout");
 
 typedef struct window {
   int64_t start, end;
-  sl_state_map *groups;    /* key -> slot */
-  sl_state_map *distinct;  /* (agg, key, value) -> present, for DISTINCT aggregates */
-  void **slots;            /* insertion order */
-  int nslots, cap;
 } window;
 
 typedef struct op_window_agg {
@@ -60,13 +57,22 @@ typedef struct op_window_agg {
   bool any_distinct;
   bool any_string_minmax;
   size_t slot_size;
+  sl_kstate *acc;          /* (window, group key) -> accumulators */
+  sl_kstate *distinct;     /* (window, group key | agg | value) -> seen */
+  sl_kstate *minmax;       /* (window, group key | agg) -> current MIN/MAX string */
   window *wins;            /* open windows, sorted by end */
   int nwins, capwins;
   sl_col *key_cols, *arg_cols;
   sl_arena scratch;
   sl_buf key;              /* serialized key of the current row */
+  size_t group_len;        /* length of the group key part of `key` */
+  sl_buf key2;             /* derived keys (distinct, minmax) */
+  window *firing;          /* the window being emitted */
   sl_batch *out;
 } op_window_agg;
+
+/* Namespaces order like window ends. */
+static uint64_t ns_of(const window *win) { return (uint64_t)win->end ^ (1ULL << 63); }
 
 /* ---- Keys --------------------------------------------------------------------------------- */
 
@@ -127,41 +133,12 @@ static window *find_window(op_window_agg *w, int64_t start) {
   memmove(&w->wins[pos + 1], &w->wins[pos], sizeof(window) * (size_t)(w->nwins - pos));
   w->nwins++;
   window *win = &w->wins[pos];
-  memset(win, 0, sizeof *win);
   win->start = start;
   win->end = start + w->size;
-  win->groups = sl_state_map_new(w->slot_size);
-  if (w->any_distinct) win->distinct = sl_state_map_new(0);
   return win;
 }
 
-static void free_window(op_window_agg *w, window *win) {
-  if (w->any_string_minmax) {
-    for (int s = 0; s < win->nslots; s++) {
-      acc *a = win->slots[s];
-      for (int i = 0; i < w->naggs; i++)
-        if (sl_type_phys(w->aggs[i].type) == SL_PHYS_STR) free(a[i].v.str.ptr);
-    }
-  }
-  sl_state_map_free(win->groups);
-  sl_state_map_free(win->distinct);
-  free(win->slots);
-}
-
 /* ---- Accumulation ------------------------------------------------------------------------- */
-
-/* DISTINCT aggregates see each (group, value) once. Returns true when this value is new. */
-static bool distinct_first(op_window_agg *w, window *win, int agg, const sl_col *c, uint32_t row) {
-  size_t base = w->key.len;
-  sl_buf_add(&w->key, &agg, sizeof agg);
-  key_add_value(&w->key, c, row);
-  const void *k = w->key.data;
-  size_t n = w->key.len;
-  bool created;
-  sl_state_map_upsert(win->distinct, k, n, sl_state_hash(k, n), &created);
-  w->key.len = base;
-  return created;
-}
 
 static int str_cmp(const char *a, uint32_t al, const char *b, uint32_t bl) {
   int c = memcmp(a, b, al < bl ? al : bl);
@@ -169,7 +146,43 @@ static int str_cmp(const char *a, uint32_t al, const char *b, uint32_t bl) {
   return al < bl ? -1 : al > bl;
 }
 
+/* The group key of the current row followed by the aggregate's index, in key2. */
+static void agg_key(op_window_agg *w, int agg) {
+  sl_buf_reset(&w->key2);
+  sl_buf_add(&w->key2, w->key.data, w->group_len);
+  sl_buf_add(&w->key2, &agg, sizeof agg);
+}
+
+/* DISTINCT aggregates see each (group, value) once. Sets *first when this value is new. */
+static int distinct_first(op_window_agg *w, window *win, int agg, const sl_col *c, uint32_t row, bool *first) {
+  agg_key(w, agg);
+  key_add_value(&w->key2, c, row);
+  void *slot;
+  const void *k = w->key2.data;
+  uint32_t n = (uint32_t)w->key2.len;
+  return sl_kstate_upsert(w->distinct, ns_of(win), k, n, sl_state_hash(k, n), &slot, first);
+}
+
+/* MIN/MAX of strings: compares with the group's current string and keeps the winner. */
+static int minmax_string(op_window_agg *w, window *win, int agg, acc *a, sl_str s, bool is_min) {
+  agg_key(w, agg);
+  const void *k = w->key2.data;
+  uint32_t n = (uint32_t)w->key2.len;
+  uint64_t h = sl_state_hash(k, n);
+  bool take = a->count == 0;
+  if (!take) {
+    const void *cur;
+    uint32_t len;
+    if (sl_kstate_get(w->minmax, ns_of(win), k, n, h, &cur, &len)) return SL_OP_ERROR;
+    int cmp = cur ? str_cmp(s.ptr, s.len, cur, len) : -1;
+    take = is_min ? cmp < 0 : cmp > 0;
+  }
+  if (take && sl_kstate_put(w->minmax, ns_of(win), k, n, h, s.ptr, s.len)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
 static int accumulate(op_window_agg *w, window *win, acc *slot, uint32_t row) {
+  /* (slot stays valid: keyed state only moves values at sl_state_backend_trim) */
   for (int i = 0; i < w->naggs; i++) {
     const sl_agg_call *ag = &w->aggs[i];
     acc *a = &slot[i];
@@ -179,7 +192,11 @@ static int accumulate(op_window_agg *w, window *win, acc *slot, uint32_t row) {
     }
     const sl_col *c = &w->arg_cols[i];
     if (sl_col_is_null(c, row)) continue;
-    if (ag->distinct && !distinct_first(w, win, i, c, row)) continue;
+    if (ag->distinct) {
+      bool first;
+      if (distinct_first(w, win, i, c, row, &first)) return SL_OP_ERROR;
+      if (!first) continue;
+    }
     switch (ag->kind) {
       case SL_AGG_COUNT: a->count++; break;
       case SL_AGG_SUM:
@@ -213,20 +230,9 @@ static int accumulate(op_window_agg *w, window *win, acc *slot, uint32_t row) {
             if (!take) take = is_min ? c->dec[row] < a->v.dec : c->dec[row] > a->v.dec;
             if (take) a->v.dec = c->dec[row];
             break;
-          case SL_PHYS_STR: {
-            sl_str s = c->str[row];
-            if (!take) {
-              int cmp = str_cmp(s.ptr, s.len, a->v.str.ptr, a->v.str.len);
-              take = is_min ? cmp < 0 : cmp > 0;
-            }
-            if (take) {
-              free(a->v.str.ptr);
-              a->v.str.ptr = sl_malloc(s.len ? s.len : 1);
-              memcpy(a->v.str.ptr, s.ptr, s.len);
-              a->v.str.len = s.len;
-            }
+          case SL_PHYS_STR:
+            if (minmax_string(w, win, i, a, c->str[row], is_min)) return SL_OP_ERROR;
             break;
-          }
         }
         a->count++;
         break;
@@ -264,20 +270,16 @@ static int wagg_process(sl_op *op, int port, const sl_batch *b) {
     if (!win || win->start != start) win = find_window(w, start);
     sl_buf_reset(&w->key);
     for (int k = 0; k < w->nkeys; k++) key_add_value(&w->key, &w->key_cols[k], row);
-    size_t klen = w->key.len;
+    uint32_t klen = (uint32_t)w->key.len;
+    w->group_len = klen;
     bool created;
-    void *slot = sl_state_map_upsert(win->groups, w->key.data, klen, sl_state_hash(w->key.data, klen), &created);
-    if (created) {
-      if (win->nslots == win->cap) {
-        win->cap = win->cap ? win->cap * 2 : 64;
-        win->slots = sl_realloc(win->slots, sizeof(void *) * (size_t)win->cap);
-      }
-      win->slots[win->nslots++] = slot;
-    }
+    void *slot;
+    if (sl_kstate_upsert(w->acc, ns_of(win), w->key.data, klen, sl_state_hash(w->key.data, klen), &slot, &created))
+      goto fail;
     if (accumulate(w, win, slot, row)) goto fail;
   }
   sl_arena_reset(&w->scratch);
-  return SL_OP_OK;
+  return sl_state_backend_trim(op->ctx->state, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
 fail:
   sl_arena_reset(&w->scratch);
   return SL_OP_ERROR;
@@ -285,7 +287,8 @@ fail:
 
 /* ---- Firing ------------------------------------------------------------------------------- */
 
-static void final_value(op_window_agg *w, int i, const acc *a, sl_batch *out, int col, uint32_t row) {
+/* str: the MIN/MAX string of a string aggregate (from the minmax state). */
+static void final_value(op_window_agg *w, int i, const acc *a, sl_str str, sl_batch *out, int col, uint32_t row) {
   const sl_agg_call *ag = &w->aggs[i];
   sl_value v = {0};
   sl_type t = ag->type;
@@ -298,7 +301,7 @@ static void final_value(op_window_agg *w, int i, const acc *a, sl_batch *out, in
       case SL_PHYS_I64: v.i64 = a->v.i64; break;
       case SL_PHYS_F64: v.f64 = a->v.f64; break;
       case SL_PHYS_DEC: v.dec = a->v.dec; break;
-      case SL_PHYS_STR: v.str.ptr = a->v.str.ptr; v.str.len = a->v.str.len; break;
+      case SL_PHYS_STR: v.str = str; break;
     }
     if (ag->kind == SL_AGG_SUM && sl_type_phys(t) == SL_PHYS_DEC) {
       int in_scale = ag->arg->type.kind == SL_TYPE_DECIMAL ? ag->arg->type.scale : 0;
@@ -330,37 +333,61 @@ static int flush_out(op_window_agg *w) {
   return rc;
 }
 
-static int fire_window(op_window_agg *w, window *win) {
+/* One group of the firing window: an output row. */
+static int emit_group(void *arg, const void *key, uint32_t klen, const void *value, uint32_t vlen) {
+  op_window_agg *w = arg;
+  window *win = w->firing;
   sl_batch *out = w->out;
-  for (int s = 0; s < win->nslots; s++) {
-    if (out->nrows == out->cap && flush_out(w)) return SL_OP_ERROR;
-    uint32_t row = (uint32_t)out->nrows++;
-    const acc *slot = win->slots[s];
-    size_t klen;
-    const unsigned char *p = sl_state_map_key(win->groups, slot, &klen);
-    for (int k = 0; k < w->nkeys; k++) {
-      sl_value v;
-      p = key_read_value(p, w->keys[k]->type, &v);
-      sl_batch_set(out, k, row, &v);
-    }
-    sl_value ws = {.i64 = win->start}, we = {.i64 = win->end}, wt = {.i64 = win->end - 1000};
-    sl_batch_set(out, w->nkeys, row, &ws);
-    sl_batch_set(out, w->nkeys + 1, row, &we);
-    sl_batch_set(out, w->nkeys + 2, row, &wt);
-    for (int i = 0; i < w->naggs; i++) final_value(w, i, &slot[i], out, w->nkeys + 3 + i, row);
+  if (out->nrows == out->cap && flush_out(w)) return SL_OP_ERROR;
+  uint32_t row = (uint32_t)out->nrows++;
+  const acc *slot = value;
+  const unsigned char *p = key;
+  for (int k = 0; k < w->nkeys; k++) {
+    sl_value v;
+    p = key_read_value(p, w->keys[k]->type, &v);
+    sl_batch_set(out, k, row, &v);
   }
+  sl_value ws = {.i64 = win->start}, we = {.i64 = win->end}, wt = {.i64 = win->end - 1000};
+  sl_batch_set(out, w->nkeys, row, &ws);
+  sl_batch_set(out, w->nkeys + 1, row, &we);
+  sl_batch_set(out, w->nkeys + 2, row, &wt);
+  for (int i = 0; i < w->naggs; i++) {
+    sl_str str = {0};
+    if (sl_type_phys(w->aggs[i].type) == SL_PHYS_STR && slot[i].count > 0) {
+      sl_buf_reset(&w->key2);
+      sl_buf_add(&w->key2, key, klen);
+      sl_buf_add(&w->key2, &i, sizeof i);
+      const void *cur;
+      uint32_t len;
+      if (sl_kstate_get(w->minmax, ns_of(win), w->key2.data, (uint32_t)w->key2.len,
+                        sl_state_hash(w->key2.data, w->key2.len), &cur, &len))
+        return SL_OP_ERROR;
+      str.ptr = cur;
+      str.len = len;
+    }
+    final_value(w, i, &slot[i], str, out, w->nkeys + 3 + i, row);
+  }
+  (void)vlen;
   return SL_OP_OK;
 }
 
+static int fire_window(op_window_agg *w, window *win) {
+  w->firing = win;
+  int rc = sl_kstate_drain(w->acc, ns_of(win), emit_group, w);
+  if (!rc && w->minmax) rc = sl_kstate_drop(w->minmax, ns_of(win));
+  if (!rc && w->distinct) rc = sl_kstate_drop(w->distinct, ns_of(win));
+  return rc ? SL_OP_ERROR : SL_OP_OK;
+}
+
 static int fire_until(op_window_agg *w, int64_t wm) {
-  int fired = 0;
+  int fired = 0, rc = SL_OP_OK;
   while (fired < w->nwins && w->wins[fired].end - 1000 <= wm) {
-    if (fire_window(w, &w->wins[fired])) return SL_OP_ERROR;
+    rc = fire_window(w, &w->wins[fired]);
     fired++;
+    if (rc) break;
   }
   if (!fired) return SL_OP_OK;
-  int rc = flush_out(w);
-  for (int i = 0; i < fired; i++) free_window(w, &w->wins[i]);
+  if (!rc) rc = flush_out(w);
   memmove(w->wins, w->wins + fired, sizeof(window) * (size_t)(w->nwins - fired));
   w->nwins -= fired;
   return rc;
@@ -377,16 +404,59 @@ static int wagg_finish(sl_op *op) {
   return fire_until((op_window_agg *)op, SL_WATERMARK_MAX);
 }
 
-static int wagg_open(sl_op *op) { return SL_OP_OK; }
+/* Opens the keyed states, named by operator id so that a restore finds them. */
+static int wagg_open(sl_op *op) {
+  op_window_agg *w = (op_window_agg *)op;
+  sl_state_backend *be = op->ctx->state;
+  sl_err *err = op->ctx->err;
+  char name[64];
+  snprintf(name, sizeof name, "%d/acc", op->id);
+  if (sl_kstate_open(be, name, (uint32_t)w->slot_size, 0, &w->acc, err)) return SL_OP_ERROR;
+  if (w->any_distinct) {
+    snprintf(name, sizeof name, "%d/distinct", op->id);
+    if (sl_kstate_open(be, name, 1, 0, &w->distinct, err)) return SL_OP_ERROR;
+  }
+  if (w->any_string_minmax) {
+    snprintf(name, sizeof name, "%d/minmax", op->id);
+    if (sl_kstate_open(be, name, SL_KSTATE_VAR, 0, &w->minmax, err)) return SL_OP_ERROR;
+  }
+  return SL_OP_OK;
+}
+
+/* Operator state beside the keyed state: the open windows. */
+static int wagg_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
+  op_window_agg *w = (op_window_agg *)op;
+  int32_t n = w->nwins;
+  sl_buf_add(&m->data, &n, 4);
+  for (int i = 0; i < w->nwins; i++) sl_buf_add(&m->data, &w->wins[i].start, 8);
+  return SL_OP_OK;
+}
+
+static int wagg_restore(sl_op *op, const sl_manifest_op *m) {
+  op_window_agg *w = (op_window_agg *)op;
+  int32_t n;
+  if (m->data.len < 12) goto bad;
+  memcpy(&n, m->data.data + 8, 4);
+  if (n < 0 || m->data.len != 12 + (size_t)n * 8) goto bad;
+  for (int i = 0; i < n; i++) {
+    int64_t start;
+    memcpy(&start, m->data.data + 12 + (size_t)i * 8, 8);
+    find_window(w, start);
+  }
+  return SL_OP_OK;
+bad:
+  return sl_err_set(op->ctx->err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint holds damaged window state for operator %d",
+                    op->id);
+}
 
 static void wagg_close(sl_op *op) {
   op_window_agg *w = (op_window_agg *)op;
-  for (int i = 0; i < w->nwins; i++) free_window(w, &w->wins[i]);
   free(w->wins);
   free(w->key_cols);
   free(w->arg_cols);
   sl_arena_destroy(&w->scratch);
   sl_buf_destroy(&w->key);
+  sl_buf_destroy(&w->key2);
   sl_batch_free(w->out);
   free(w);
 }
@@ -413,12 +483,13 @@ static void wagg_explain(const sl_op *op, sl_buf *out) {
     else sl_buf_adds(out, "*");
     sl_buf_printf(out, ") AS %s", w->out_names[w->nkeys + 3 + i]);
   }
-  sl_buf_adds(out, "], state=[in-memory keyed state, per window]");
+  sl_buf_adds(out, "], state=[keyed by window and group]");
 }
 
 static const sl_op_vtable wagg_vt = {
   .name = "WindowAggregate", .open = wagg_open, .process = wagg_process, .on_watermark = wagg_on_watermark,
-  .finish = wagg_finish, .close = wagg_close, .explain = wagg_explain,
+  .finish = wagg_finish, .close = wagg_close, .explain = wagg_explain, .snapshot = wagg_snapshot,
+  .restore = wagg_restore,
 };
 
 sl_op *sl_op_window_agg_new(sl_job_ctx *ctx, int time_col, int64_t size, int nkeys, sl_expr **keys, int naggs,
@@ -445,6 +516,7 @@ sl_op *sl_op_window_agg_new(sl_job_ctx *ctx, int time_col, int64_t size, int nke
   w->arg_cols = sl_calloc((size_t)(naggs ? naggs : 1), sizeof(sl_col));
   sl_arena_init(&w->scratch, 1 << 16);
   sl_buf_init(&w->key);
+  sl_buf_init(&w->key2);
   int nout = nkeys + 3 + naggs;
   sl_type *types = sl_calloc((size_t)nout, sizeof(sl_type));
   for (int k = 0; k < nkeys; k++) types[k] = keys[k]->type;

@@ -608,7 +608,10 @@ sl_ast_stmt *sl_ast_set_new(sl_parse *p, int kind, const sl_token *key, const sl
     s->name = sl_parse_string(p, *key, NULL);
     s->name_loc = key->offset;
   }
-  if (value) s->value = sl_parse_string(p, *value, NULL);
+  if (value) {
+    s->value = sl_parse_string(p, *value, NULL);
+    s->value_loc = value->offset;
+  }
   return s;
 }
 

@@ -184,6 +184,7 @@ struct sl_ast_stmt {
   sl_ast_select *query;
   /* SET 'key' = 'value' (value NULL for plain SET: list all) */
   const char *value;
+  int64_t value_loc;
   /* EXPLAIN inner */
   sl_ast_stmt *inner;
 };

@@ -79,10 +79,12 @@ int sl_catalog_drop(sl_catalog *c, const char *name, bool view, bool if_exists, 
   return sl_err_set(err, SL_EBIND, loc, "%s '%s' not found", view ? "view" : "table", name);
 }
 
-void sl_catalog_set(sl_catalog *c, const char *key, const char *value) {
+void sl_catalog_set(sl_catalog *c, const char *key, const char *value, int64_t key_loc, int64_t value_loc) {
   for (int i = 0; i < c->nsettings; i++)
     if (strcmp(c->settings[i].key, key) == 0) {
       c->settings[i].value = sl_arena_strdup(c->arena, value);
+      c->settings[i].key_loc = key_loc;
+      c->settings[i].value_loc = value_loc;
       return;
     }
   if (c->nsettings == c->cap_settings) {
@@ -93,7 +95,17 @@ void sl_catalog_set(sl_catalog *c, const char *key, const char *value) {
   memset(o, 0, sizeof *o);
   o->key = sl_arena_strdup(c->arena, key);
   o->value = sl_arena_strdup(c->arena, value);
-  o->key_loc = o->value_loc = -1;
+  o->key_loc = key_loc;
+  o->value_loc = value_loc;
+}
+
+void sl_catalog_reset(sl_catalog *c, const char *key) {
+  for (int i = 0; i < c->nsettings; i++)
+    if (strcmp(c->settings[i].key, key) == 0) {
+      memmove(&c->settings[i], &c->settings[i + 1], sizeof *c->settings * (size_t)(c->nsettings - i - 1));
+      c->nsettings--;
+      return;
+    }
 }
 
 const char *sl_catalog_setting(const sl_catalog *c, const char *key) {

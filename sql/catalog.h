@@ -52,7 +52,10 @@ sl_view_def *sl_catalog_view(const sl_catalog *c, const char *name);
 int sl_catalog_add_table(sl_catalog *c, sl_table_def *t, bool if_not_exists, sl_err *err);
 int sl_catalog_add_view(sl_catalog *c, sl_view_def *v, bool if_not_exists, sl_err *err);
 int sl_catalog_drop(sl_catalog *c, const char *name, bool view, bool if_exists, int64_t loc, sl_err *err);
-void sl_catalog_set(sl_catalog *c, const char *key, const char *value);
+/* SET 'key' = 'value' (locations of both strings in the script, for messages). */
+void sl_catalog_set(sl_catalog *c, const char *key, const char *value, int64_t key_loc, int64_t value_loc);
+/* RESET 'key': back to the default. */
+void sl_catalog_reset(sl_catalog *c, const char *key);
 const char *sl_catalog_setting(const sl_catalog *c, const char *key);
 /* The closest of names[] to name by edit distance (for "did you mean"), or NULL when none is
  * close enough. */

@@ -96,7 +96,7 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err)
       if (t && open) {
         sl_options opts = copy_options(&d->arena, &t->opts);
         sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = p->out.n,
-                            .names = p->out.names, .types = p->out.types, .out = ctx->out};
+                            .names = p->out.names, .types = p->out.types, .out = ctx->out, .two_phase = ctx->checkpointing};
         if ((rc = sl_conn_sink_open(&ct, t->loc, &sink, err))) return rc;
       }
       sl_dag_add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,

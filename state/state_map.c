@@ -1,9 +1,10 @@
-/* mem_backend.c - the in-memory keyed state: an open-addressing hash table of stable entries.
+/* state_map.c - an in-memory hash map from byte keys to fixed-size value slots that never move:
+ * the building block of keyed state (the hashmap backend, and the cache in front of RocksDB).
  *
  * Entries are malloc'd individually (key bytes follow the value slot) so that a slot pointer stays
  * valid while the table grows; the table stores (hash, entry) pairs and probes linearly.
  * Deletion uses backward-shift so no tombstones accumulate. */
-#include "state.h"
+#include "state_map.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -156,3 +157,16 @@ const void *sl_state_map_key(const sl_state_map *m, const void *slot, size_t *kl
   *klen = e->klen;
   return (const unsigned char *)slot + m->value_size;
 }
+
+void *sl_state_map_at(const sl_state_map *m, size_t *pos) {
+  for (size_t i = *pos; i <= m->mask; i++) {
+    if (m->tab[i].e) {
+      *pos = i + 1;
+      return m->tab[i].e->data;
+    }
+  }
+  *pos = m->mask + 1;
+  return NULL;
+}
+
+size_t sl_state_map_capacity(const sl_state_map *m) { return m->mask + 1; }

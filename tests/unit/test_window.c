@@ -1,6 +1,8 @@
 /* test_window.c - the tumbling window operator: window assignment, firing on the watermark, late
  * rows, aggregate results with NULLs, and that close frees whatever is still open. */
 #include <check.h>
+
+#include "../../state/state.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,22 @@ static int cap_process(sl_op *op, int port, const sl_batch *b) {
   return SL_OP_OK;
 }
 
+/* Groups of one window come out in no particular order: tests sort the captured rows by
+ * (window_start, key), NULL keys last. */
+static bool key_is_str = true;
+
+static int cmp_rows(const void *a, const void *b) {
+  const sl_value *x = a, *y = b;
+  if (x[1].i64 != y[1].i64) return x[1].i64 < y[1].i64 ? -1 : 1;
+  if (x[0].is_null || y[0].is_null) return x[0].is_null - y[0].is_null;
+  if (!key_is_str) return (x[0].i64 > y[0].i64) - (x[0].i64 < y[0].i64);
+  uint32_t n = x[0].str.len < y[0].str.len ? x[0].str.len : y[0].str.len;
+  int c = memcmp(x[0].str.ptr, y[0].str.ptr, n);
+  return c ? c : (int)x[0].str.len - (int)y[0].str.len;
+}
+
+static void sort_rows(capture *c) { qsort(c->rows, (size_t)c->nrows, sizeof c->rows[0], cmp_rows); }
+
 static void cap_close(sl_op *op) {
   capture *c = (capture *)op;
   sl_arena_destroy(&c->arena);
@@ -69,10 +87,15 @@ static sl_type t_ts(void) {
 }
 static sl_type t_big(bool nullable) { return sl_type_make(SL_TYPE_BIGINT, 0, 0, nullable); }
 
-static void setup(void) {
+/* The operator's keyed state: each test runs on both backends (tiny in-memory layer for rocksdb,
+ * so that its groups go through RocksDB). */
+static void setup_backend(sl_state_kind kind) {
   sl_err_clear(&err);
   memset(&ctx, 0, sizeof ctx);
   ctx.err = &err;
+  sl_state_config cfg = {.kind = kind, .front_cache_bytes = 1, .block_cache_bytes = 1 << 20,
+                         .write_buffer_bytes = 1 << 20};
+  ck_assert_int_eq(sl_state_backend_new(&cfg, &ctx.state, &err), 0);
   sl_arena_init(&arena, 0);
   cap = sl_calloc(1, sizeof *cap);
   cap->base.vt = &cap_vt;
@@ -80,11 +103,16 @@ static void setup(void) {
   cap->base.watermark = SL_WATERMARK_MIN;
   sl_arena_init(&cap->arena, 0);
   op = NULL;
+  key_is_str = true;
 }
+
+static void setup_hashmap(void) { setup_backend(SL_STATE_HASHMAP); }
+static void setup_rocksdb(void) { setup_backend(SL_STATE_ROCKSDB); }
 
 static void teardown(void) {
   if (op) op->vt->close(op);
   cap->base.vt->close(&cap->base);
+  sl_state_backend_free(ctx.state);
   sl_arena_destroy(&arena);
 }
 
@@ -164,8 +192,10 @@ START_TEST(rows_go_to_floor_windows_including_before_1970_and_on_boundaries) {
   };
   feed(rows, 6);
   ck_assert_int_eq(cap->nrows, 0);
+  sort_rows(cap);
   ck_assert_int_eq(op->vt->finish(op), SL_OP_OK);
   ck_assert_int_eq(cap->nrows, 4);
+  sort_rows(cap);
   ck_assert_int_eq(cap->ncols, 5);
   int64_t starts[] = {-2 * SIZE, -SIZE, 0, SIZE};
   int64_t counts[] = {1, 2, 2, 1};
@@ -186,10 +216,12 @@ START_TEST(window_fires_only_when_watermark_reaches_end_minus_1ms) {
   feed(rows, 3);
   watermark(SIZE - MS - 1);
   ck_assert_int_eq(cap->nrows, 0);
+  sort_rows(cap);
   watermark(SIZE - MS);
   ck_assert_int_eq(cap->nrows, 2);
+  sort_rows(cap);
   ck_assert_int_eq(cap->batches, 1);
-  assert_str(&cap->rows[0][0], "a"); /* groups come out in arrival order */
+  assert_str(&cap->rows[0][0], "a"); 
   assert_i64(&cap->rows[0][4], 1);
   assert_str(&cap->rows[1][0], "b");
   assert_i64(&cap->rows[1][1], 0);
@@ -198,8 +230,10 @@ START_TEST(window_fires_only_when_watermark_reaches_end_minus_1ms) {
   /* Further watermarks inside the second window fire nothing. */
   watermark(15 * SEC);
   ck_assert_int_eq(cap->nrows, 2);
+  sort_rows(cap);
   ck_assert_int_eq(op->vt->finish(op), SL_OP_OK);
   ck_assert_int_eq(cap->nrows, 3);
+  sort_rows(cap);
   assert_i64(&cap->rows[2][1], SIZE);
 }
 END_TEST
@@ -210,6 +244,7 @@ START_TEST(late_rows_are_counted_and_dropped) {
   feed(first, 1);
   watermark(SIZE - MS);
   ck_assert_int_eq(cap->nrows, 1);
+  sort_rows(cap);
   /* Window [0, 10s) has fired: its rows are late; [10s, 20s) is still open. */
   in_row more[] = {{"a", 5 * SEC, false, 0}, {"a", SIZE - MS, false, 0}, {"a", SIZE, false, 0},
                    {"z", -3 * SEC, false, 0}};
@@ -217,6 +252,7 @@ START_TEST(late_rows_are_counted_and_dropped) {
   ck_assert_int_eq(ctx.late_rows, 3);
   ck_assert_int_eq(op->vt->finish(op), SL_OP_OK);
   ck_assert_int_eq(cap->nrows, 2);
+  sort_rows(cap);
   assert_i64(&cap->rows[1][1], SIZE);
   assert_i64(&cap->rows[1][4], 1);
 }
@@ -241,6 +277,7 @@ START_TEST(aggregates_with_null_inputs_and_null_keys) {
   feed(rows, 7);
   ck_assert_int_eq(op->vt->finish(op), SL_OP_OK);
   ck_assert_int_eq(cap->nrows, 3);
+  sort_rows(cap);
   ck_assert_int_eq(cap->ncols, 13);
   /* a: amounts 5, NULL, 3, 5, 10 */
   sl_value *r = cap->rows[0];
@@ -278,14 +315,17 @@ START_TEST(min_max_of_strings_across_batches) {
   aggs[1] = agg(SL_AGG_MAX, false, 0, t_str(), t_str(), "MAX");
   sl_expr **keys = sl_arena_alloc(&arena, sizeof(sl_expr *));
   keys[0] = sl_expr_col(&arena, 2, t_big(true), 0);
+  key_is_str = false;
   op = sl_op_window_agg_new(&ctx, 1, SIZE, 1, keys, 2, aggs, in_names, out_names);
   op->next = &cap->base;
+  ck_assert_int_eq(op->vt->open(op), SL_OP_OK);
   in_row r1[] = {{"pear", 1 * SEC, false, 1}, {"apple", 2 * SEC, false, 1}};
   in_row r2[] = {{"zebra", 3 * SEC, false, 1}, {"applesauce", 4 * SEC, false, 1}, {"", 4 * SEC, false, 2}};
   feed(r1, 2);
   feed(r2, 3);
   ck_assert_int_eq(op->vt->finish(op), SL_OP_OK);
   ck_assert_int_eq(cap->nrows, 2);
+  sort_rows(cap);
   assert_i64(&cap->rows[0][0], 1);
   assert_str(&cap->rows[0][4], "apple");
   assert_str(&cap->rows[0][5], "zebra");
@@ -310,15 +350,17 @@ END_TEST
 
 int main(void) {
   Suite *s = suite_create("window");
-  TCase *tc = tcase_create("tumble");
-  tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_add_test(tc, rows_go_to_floor_windows_including_before_1970_and_on_boundaries);
-  tcase_add_test(tc, window_fires_only_when_watermark_reaches_end_minus_1ms);
-  tcase_add_test(tc, late_rows_are_counted_and_dropped);
-  tcase_add_test(tc, aggregates_with_null_inputs_and_null_keys);
-  tcase_add_test(tc, min_max_of_strings_across_batches);
-  tcase_add_test(tc, close_frees_open_windows_with_string_and_distinct_state);
-  suite_add_tcase(s, tc);
+  for (int i = 0; i < 2; i++) {
+    TCase *tc = tcase_create(i ? "tumble on rocksdb" : "tumble on hashmap");
+    tcase_add_checked_fixture(tc, i ? setup_rocksdb : setup_hashmap, teardown);
+    tcase_add_test(tc, rows_go_to_floor_windows_including_before_1970_and_on_boundaries);
+    tcase_add_test(tc, window_fires_only_when_watermark_reaches_end_minus_1ms);
+    tcase_add_test(tc, late_rows_are_counted_and_dropped);
+    tcase_add_test(tc, aggregates_with_null_inputs_and_null_keys);
+    tcase_add_test(tc, min_max_of_strings_across_batches);
+    tcase_add_test(tc, close_frees_open_windows_with_string_and_distinct_state);
+    suite_add_tcase(s, tc);
+  }
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

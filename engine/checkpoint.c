@@ -1,0 +1,410 @@
+/* checkpoint.c - the checkpoint coordinator.
+ *
+ *   trigger(n):  manifest n <- barrier from the sources through every operator (each saves its
+ *                own part: positions, watermarks, open windows, sink commit data)
+ *                keyed state -> local snapshot folder (RocksDB checkpoint or hashmap file)
+ *                worker thread: upload files, write _metadata last (complete), prune old ones
+ *   poll():      upload done -> operators told checkpoint n is complete (sinks publish), or the
+ *                failure is logged and the job carries on; the next checkpoint retries
+ *   restore:     find the manifest, check the plan fingerprint, download, load keyed state,
+ *                hand each operator its part (sources seek, sinks re-commit and clean up)
+ * One checkpoint is in flight at a time. */
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../state/ckpt_store.h"
+#include "../state/state.h"
+#include "dag.h"
+
+struct sl_ckpt_coord {
+  sl_job_ctx *ctx;
+  sl_dag *dag;
+  sl_ckpt_config cfg;
+  char *dir;                /* checkpoints URI */
+  char *stage;              /* local staging folder (mkdtemp) */
+  sl_objstore *os;
+  sl_ckpt_store *store;
+  char job_id[33];
+  uint64_t fingerprint;
+  int64_t next_id;
+  sl_manifest *building;    /* manifest of the checkpoint whose barrier is travelling */
+  sl_manifest *restored;
+  /* the upload in flight */
+  bool in_flight;
+  pthread_t thread;
+  bool threaded;
+  atomic_bool done;
+  sl_manifest *uploading;
+  sl_state_files files;
+  char *snap_dir;
+  int64_t started_ms;
+  int upload_rc;
+  sl_err upload_err;
+  /* counts */
+  int64_t completed, failed;
+  sl_buf last_uri;
+  char last_error[512];
+};
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void logf_(sl_ckpt_coord *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(sl_ckpt_coord *c, const char *fmt, ...) {
+  if (!c->cfg.log) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("sluice: ", c->cfg.log);
+  vfprintf(c->cfg.log, fmt, ap);
+  fputc('\n', c->cfg.log);
+  fflush(c->cfg.log);
+  va_end(ap);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb, (void)flag, (void)ftw;
+  return remove(path);
+}
+
+static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+static void random_hex(char *out, int nbytes) {
+  unsigned char r[32];
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  ssize_t got = fd >= 0 ? read(fd, r, (size_t)nbytes) : -1;
+  if (fd >= 0) close(fd);
+  if (got != nbytes) {
+    uint64_t x = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
+    for (int i = 0; i < nbytes; i++) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      r[i] = (unsigned char)(x >> 56);
+    }
+  }
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < nbytes; i++) {
+    out[2 * i] = hex[r[i] >> 4];
+    out[2 * i + 1] = hex[r[i] & 15];
+  }
+  out[2 * nbytes] = 0;
+}
+
+/* ---- Plan fingerprint --------------------------------------------------------------------- */
+
+uint64_t sl_dag_fingerprint(const sl_dag *d) {
+  sl_buf b;
+  sl_buf_init(&b);
+  for (int i = 0; i < d->nops; i++) {
+    const sl_op *op = d->ops[i];
+    sl_buf_printf(&b, "%d:%s(", op->id, op->vt->name);
+    /* Sources and sinks are fingerprinted by name and shape only: moving a file or bucket
+     * does not change the query. */
+    if (op->vt->explain && op->ninputs > 0 && op->next) op->vt->explain(op, &b);
+    sl_buf_adds(&b, ")\n");
+  }
+  uint64_t h = sl_state_hash(b.data, b.len);
+  sl_buf_destroy(&b);
+  return h;
+}
+
+/* ---- Set-up ------------------------------------------------------------------------------- */
+
+int sl_ckpt_coord_new(sl_job_ctx *ctx, sl_dag *dag, const sl_ckpt_config *cfg, sl_ckpt_coord **out, sl_err *err) {
+  sl_ckpt_coord *c = sl_calloc(1, sizeof *c);
+  c->ctx = ctx;
+  c->dag = dag;
+  c->cfg = *cfg;
+  if (c->cfg.num_retained < 1) c->cfg.num_retained = 1;
+  c->dir = sl_strdup(cfg->dir);
+  sl_buf_init(&c->last_uri);
+  sl_err_clear(&c->upload_err);
+  random_hex(c->job_id, 16);
+  c->fingerprint = sl_dag_fingerprint(dag);
+  c->next_id = 1;
+  int rc = sl_objstore_open(c->dir, &cfg->store, &c->os, err);
+  if (!rc) {
+    const char *parent = cfg->local_dir ? cfg->local_dir : getenv("TMPDIR");
+    if (!parent || !*parent) parent = "/tmp";
+    size_t n = strlen(parent) + 32;
+    c->stage = sl_malloc(n);
+    snprintf(c->stage, n, "%s/sluice-ckpt-XXXXXX", parent);
+    if (!mkdtemp(c->stage)) {
+      rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create a staging folder under '%s': %s", parent, strerror(errno));
+      free(c->stage);
+      c->stage = NULL;
+    }
+  }
+  if (rc) {
+    sl_ckpt_coord_free(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+void sl_ckpt_coord_free(sl_ckpt_coord *c) {
+  if (!c) return;
+  if (c->in_flight) sl_ckpt_wait(c);
+  sl_manifest_free(c->building);
+  sl_manifest_free(c->restored);
+  sl_ckpt_store_free(c->store);
+  sl_objstore_free(c->os);
+  if (c->stage) rm_tree(c->stage);
+  free(c->stage);
+  free(c->dir);
+  sl_buf_destroy(&c->last_uri);
+  free(c);
+}
+
+static sl_ckpt_store *store_of(sl_ckpt_coord *c) {
+  if (!c->store) c->store = sl_ckpt_store_new(c->os, c->job_id, c->cfg.num_retained);
+  return c->store;
+}
+
+int64_t sl_ckpt_interval_ms(const sl_ckpt_coord *c) { return c->cfg.interval_ms; }
+bool sl_ckpt_in_flight(const sl_ckpt_coord *c) { return c->in_flight; }
+const char *sl_ckpt_last_uri(const sl_ckpt_coord *c) { return c->last_uri.len ? c->last_uri.data : ""; }
+int64_t sl_ckpt_completed(const sl_ckpt_coord *c) { return c->completed; }
+int64_t sl_ckpt_failed(const sl_ckpt_coord *c) { return c->failed; }
+bool sl_ckpt_restored_finished(const sl_ckpt_coord *c) { return c->restored && c->restored->finished; }
+
+/* ---- Taking a checkpoint ------------------------------------------------------------------ */
+
+int sl_ckpt_snapshot_op(sl_ckpt_coord *c, sl_op *op, int64_t id) {
+  if (!c || !c->building || c->building->checkpoint_id != id)
+    return sl_err_set(op->ctx->err, SL_ECHECKPOINT, SL_ERR_NOLOC, "%s: unexpected barrier of checkpoint %lld",
+                      op->vt->name, (long long)id);
+  sl_manifest_op *m = sl_manifest_add_op(c->building, op->id, op->vt->name);
+  sl_buf_add(&m->data, &op->watermark, 8);
+  if (op->vt->snapshot && op->vt->snapshot(op, id, m)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
+static void *upload_main(void *arg) {
+  sl_ckpt_coord *c = arg;
+  sl_ckpt_file *files = sl_calloc((size_t)(c->files.n ? c->files.n : 1), sizeof *files);
+  for (int i = 0; i < c->files.n; i++)
+    files[i] = (sl_ckpt_file){.name = c->files.files[i].name, .local_path = c->files.files[i].path,
+                              .shared = c->files.files[i].shared};
+  c->upload_rc = sl_ckpt_store_write(c->store, c->uploading, files, c->files.n, &c->upload_err);
+  free(files);
+  atomic_store(&c->done, true);
+  return NULL;
+}
+
+/* Runs on the job thread once the upload thread is done. */
+static int finish_upload(sl_ckpt_coord *c) {
+  if (c->threaded) pthread_join(c->thread, NULL);
+  c->in_flight = false;
+  atomic_store(&c->done, false);
+  rm_tree(c->snap_dir);
+  free(c->snap_dir);
+  c->snap_dir = NULL;
+  sl_state_files_destroy(&c->files);
+  sl_manifest *m = c->uploading;
+  c->uploading = NULL;
+  int rc = 0;
+  if (c->upload_rc) {
+    c->failed++;
+    logf_(c, "checkpoint %lld failed, the job carries on: %s", (long long)m->checkpoint_id, c->upload_err.msg);
+    snprintf(c->last_error, sizeof c->last_error, "%s", c->upload_err.msg);
+    sl_err_clear(&c->upload_err);
+  } else {
+    c->completed++;
+    sl_buf_reset(&c->last_uri);
+    sl_buf_printf(&c->last_uri, "%s/", sl_objstore_uri(c->os));
+    sl_ckpt_store_path(c->store, m->checkpoint_id, &c->last_uri);
+    if (m->savepoint) logf_(c, "savepoint written to %s", c->last_uri.data);
+    for (int i = 0; i < c->dag->nops && !rc; i++) {
+      sl_op *op = c->dag->ops[i];
+      if (op->vt->checkpoint_complete && op->vt->checkpoint_complete(op, m->checkpoint_id)) rc = SL_OP_ERROR;
+    }
+  }
+  sl_manifest_free(m);
+  return rc;
+}
+
+int sl_ckpt_poll(sl_ckpt_coord *c) {
+  if (!c->in_flight || !atomic_load(&c->done)) return 0;
+  return finish_upload(c);
+}
+
+int sl_ckpt_wait(sl_ckpt_coord *c) {
+  if (!c->in_flight) return 0;
+  return finish_upload(c);
+}
+
+int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) {
+  sl_err *err = c->ctx->err;
+  int rc = sl_ckpt_wait(c);
+  if (rc) return rc;
+  sl_manifest *m = sl_manifest_new();
+  m->job_id = sl_strdup(c->job_id);
+  m->checkpoint_id = c->next_id++;
+  m->plan_fingerprint = c->fingerprint;
+  m->timestamp_ms = now_ms();
+  m->savepoint = savepoint;
+  m->finished = finished;
+  m->backend = sl_strdup(sl_state_backend_name(c->ctx->state));
+  c->building = m;
+  /* The barrier: sources first, then down the chain, synchronously. */
+  sl_op *src = c->dag->ops[0];
+  rc = sl_ckpt_snapshot_op(c, src, m->checkpoint_id);
+  if (!rc) rc = sl_op_emit_barrier(src, m->checkpoint_id);
+  c->building = NULL;
+  if (rc) {
+    sl_manifest_free(m);
+    return SL_OP_ERROR;
+  }
+  size_t n = strlen(c->stage) + 32;
+  c->snap_dir = sl_malloc(n);
+  snprintf(c->snap_dir, n, "%s/chk-%lld", c->stage, (long long)m->checkpoint_id);
+  if ((rc = sl_state_backend_snapshot(c->ctx->state, c->snap_dir, &c->files, err))) {
+    rm_tree(c->snap_dir);
+    free(c->snap_dir);
+    c->snap_dir = NULL;
+    sl_state_files_destroy(&c->files);
+    sl_manifest_free(m);
+    return rc;
+  }
+  store_of(c);
+  c->uploading = m;
+  c->started_ms = now_ms();
+  c->in_flight = true;
+  c->threaded = pthread_create(&c->thread, NULL, upload_main, c) == 0;
+  if (!c->threaded) upload_main(c); /* no thread to be had: upload right here */
+  if (!wait) return 0;
+  int64_t failed = c->failed;
+  if ((rc = sl_ckpt_wait(c))) return rc;
+  if (c->failed > failed)
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "%s %lld failed: %s", savepoint ? "savepoint" : "checkpoint",
+                      (long long)(c->next_id - 1), c->last_error);
+  return 0;
+}
+
+/* ---- Restore ------------------------------------------------------------------------------ */
+
+/* Splits a checkpoint folder URI ".../<job>/chk-<n>" into the store root and "<job>/chk-<n>". */
+static int split_folder(const char *uri, char **root, char **folder, sl_err *err) {
+  size_t n = strlen(uri);
+  while (n > 1 && uri[n - 1] == '/') n--;
+  if (n > 9 && !strncmp(uri + n - 9, "_metadata", 9)) n -= 9;
+  while (n > 1 && uri[n - 1] == '/') n--;
+  int slashes = 0;
+  size_t i = n;
+  while (i > 0 && slashes < 2) {
+    i--;
+    if (uri[i] == '/') slashes++;
+  }
+  if (slashes < 2 || i == 0)
+    return sl_err_set(err, SL_ECONFIG, SL_ERR_NOLOC,
+                      "cannot restore from '%s': expected a checkpoint folder such as file:///ckpts/<job-id>/chk-7 "
+                      "or 'latest'",
+                      uri);
+  *root = sl_malloc(i + 1);
+  memcpy(*root, uri, i);
+  (*root)[i] = 0;
+  *folder = sl_malloc(n - i);
+  memcpy(*folder, uri + i + 1, n - i - 1);
+  (*folder)[n - i - 1] = 0;
+  return 0;
+}
+
+int sl_ckpt_restore_state(sl_ckpt_coord *c) {
+  sl_err *err = c->ctx->err;
+  const char *want = c->cfg.restore;
+  if (!want) return 0;
+  char *folder = NULL;
+  int rc;
+  sl_objstore *os = c->os;
+  bool own_os = false;
+  if (!strcmp(want, "latest")) {
+    rc = sl_ckpt_find_latest(os, &folder, err);
+    if (rc == SL_ENOTFOUND) {
+      sl_err_clear(err);
+      logf_(c, "no completed checkpoint in %s yet: starting fresh", sl_objstore_uri(os));
+      return 0;
+    }
+    if (rc) return rc;
+  } else {
+    char *root = NULL;
+    if ((rc = split_folder(want, &root, &folder, err))) return rc;
+    /* A checkpoint under this job's own checkpoints folder keeps sharing its files; one from
+     * elsewhere is read from there and the next checkpoint uploads everything anew. */
+    size_t dl = strlen(c->dir);
+    while (dl > 1 && c->dir[dl - 1] == '/') dl--;
+    if (strlen(root) != dl || strncmp(root, c->dir, dl) != 0) {
+      rc = sl_objstore_open(root, &c->cfg.store, &os, err);
+      own_os = true;
+    }
+    free(root);
+    if (rc) {
+      free(folder);
+      return rc;
+    }
+  }
+  sl_manifest *m = NULL;
+  rc = sl_ckpt_read(os, folder, &m, err);
+  if (!rc && m->plan_fingerprint != c->fingerprint)
+    rc = sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                    "cannot restore %s/%s: it was taken by a different query (plan fingerprint %016llx, this job's "
+                    "is %016llx); start this query without --restore, or with a checkpoint it wrote",
+                    sl_objstore_uri(os), folder, (unsigned long long)m->plan_fingerprint,
+                    (unsigned long long)c->fingerprint);
+  if (!rc && strcmp(m->backend, sl_state_backend_name(c->ctx->state)) != 0)
+    rc = sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                    "cannot restore %s/%s: it holds '%s' state but this job uses state.backend '%s'",
+                    sl_objstore_uri(os), folder, m->backend, sl_state_backend_name(c->ctx->state));
+  char *local = NULL;
+  if (!rc) {
+    size_t n = strlen(c->stage) + 32;
+    local = sl_malloc(n);
+    snprintf(local, n, "%s/restore", c->stage);
+    rc = sl_ckpt_download(os, m, local, err);
+  }
+  if (!rc) rc = sl_state_backend_restore(c->ctx->state, local, err);
+  if (!rc) {
+    logf_(c, "restoring from %s/%s (checkpoint %lld%s)", sl_objstore_uri(os), folder, (long long)m->checkpoint_id,
+          m->savepoint ? ", a savepoint" : "");
+    memcpy(c->job_id, m->job_id, 32);
+    c->job_id[32] = 0;
+    c->next_id = m->checkpoint_id + 1;
+    if (!own_os) sl_ckpt_store_adopt(store_of(c), m);
+    else store_of(c);
+    c->restored = m;
+    m = NULL;
+  }
+  sl_manifest_free(m);
+  free(local);
+  free(folder);
+  if (own_os) sl_objstore_free(os);
+  return rc;
+}
+
+int sl_ckpt_restore_ops(sl_ckpt_coord *c) {
+  if (!c->restored) return 0;
+  sl_err *err = c->ctx->err;
+  for (int i = 0; i < c->dag->nops; i++) {
+    sl_op *op = c->dag->ops[i];
+    const sl_manifest_op *m = sl_manifest_find_op(c->restored, op->id);
+    if (!m || strcmp(m->kind, op->vt->name) != 0 || m->data.len < 8)
+      return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint does not match the job: operator %d (%s) %s",
+                        op->id, op->vt->name, m ? "has another kind in the checkpoint" : "is missing from it");
+    memcpy(&op->watermark, m->data.data, 8);
+    if (op->vt->restore && op->vt->restore(op, m)) return SL_OP_ERROR;
+  }
+  return 0;
+}
