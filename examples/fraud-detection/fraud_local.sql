@@ -1,6 +1,11 @@
 -- The fraud query of fraud.sql over local files: transactions from data/transactions.json (made by
 -- gen_transactions.sh), alerts written as JSON part files into the folder alerts/.
 -- Run from the repository root: sluice run examples/fraud-detection/fraud_local.sql
+-- It checkpoints every 10 s into a local folder (RocksDB state); alert files are published
+-- exactly once, when the checkpoint that covers them completes (the last one at the end of input).
+-- After a crash: sluice run examples/fraud-detection/fraud_local.sql --restore latest
+SET 'execution.checkpointing.interval' = '10 s';
+SET 'state.checkpoints.dir' = 'examples/fraud-detection/checkpoints';
 CREATE TABLE transactions (
   transaction_id STRING,
   card_id STRING,
