@@ -55,7 +55,7 @@ t0=$(date +%s%N)
 span=$(( ($(date +%s%N) - t0) / 1000000 )) # ms of an uninterrupted run: kills are timed by it
 cat "$work"/expected/part-* | sort > "$work/expected.txt"
 
-job "$work/out" "SET 'execution.checkpointing.interval' = '50 ms';
+job "$work/out" "SET 'execution.checkpointing.interval' = '20 ms';
 SET 'state.checkpoints.dir' = '$uri';
 SET 'state.checkpoints.num-retained' = '2';" > "$work/job.sql"
 
@@ -66,9 +66,9 @@ while :; do
   "$sluice" run -q "$work/job.sql" --restore latest 2>> "$work/log" &
   pid=$!
   if [ "$killed" -lt "$kills" ]; then
-    # 5% to 25% of an uninterrupted run: some runs die before their first checkpoint, most
+    # 2.5% to 12.5% of an uninterrupted run: some runs die before their first checkpoint, most
     # after a few, often in the middle of one.
-    ms=$(( span / 20 + RANDOM % (span / 5 + 1) ))
+    ms=$(( span / 40 + RANDOM % (span / 10 + 1) ))
     sleep "$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))"
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
