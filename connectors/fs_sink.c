@@ -16,11 +16,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/sysutil.h"
 #include "conn.h"
 #include "fmt.h"
 
@@ -45,19 +44,10 @@ typedef struct fs_sink {
   int npending, pending_cap;
 } fs_sink;
 
+/* A version-4 UUID, as Flink names part files. */
 static void make_uuid(char *out) {
   unsigned char r[16];
-  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  ssize_t got = fd >= 0 ? read(fd, r, sizeof r) : -1;
-  if (fd >= 0) close(fd);
-  if (got != (ssize_t)sizeof r) {
-    /* Fall back to time and pid: unique enough for part names of one process. */
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    for (int i = 0; i < 16; i++) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      r[i] = (unsigned char)(x >> 56);
-    }
-  }
+  sl_random_bytes(r, sizeof r);
   r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
   r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
   static const char hex[] = "0123456789abcdef";
@@ -68,19 +58,6 @@ static void make_uuid(char *out) {
     out[k++] = hex[r[i] & 15];
   }
   out[k] = 0;
-}
-
-static int mkdirs(const char *path) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-  return 0;
 }
 
 static int open_part(fs_sink *s, sl_err *err) {
@@ -304,36 +281,18 @@ static const sl_sink_vtable fs_sink_vt = {.write = fs_write,
                                           .commit = fs_commit,
                                           .recover = fs_recover};
 
-/* Parses a memory size such as '128MB', '1 kb', '4096' (bytes). */
-static int parse_size(const char *v, int64_t *out) {
-  char *end;
-  long long n = strtoll(v, &end, 10);
-  if (end == v || n < 0) return -1;
-  while (*end == ' ') end++;
-  int64_t mul = 1;
-  if (!*end || !strcasecmp(end, "b") || !strcasecmp(end, "bytes")) mul = 1;
-  else if (!strcasecmp(end, "k") || !strcasecmp(end, "kb")) mul = 1024;
-  else if (!strcasecmp(end, "m") || !strcasecmp(end, "mb")) mul = 1024 * 1024;
-  else if (!strcasecmp(end, "g") || !strcasecmp(end, "gb")) mul = 1024LL * 1024 * 1024;
-  else return -1;
-  *out = n * mul;
-  return 0;
-}
-
 int sl_fs_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
   const char *path = sl_options_get(t->opts, "path");
   if (!path) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'path' for connector 'filesystem'");
   const char *format = sl_options_get(t->opts, "format");
   if (!format) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'format' for connector 'filesystem'");
   if (!strncmp(path, "file://", 7)) path += 7;
-  int64_t roll = 128LL * 1024 * 1024;
-  sl_option *ro = sl_options_find(t->opts, "sink.rolling-policy.file-size");
-  if (ro) {
-    ro->used = true;
-    if (parse_size(ro->value, &roll) || roll <= 0)
-      return sl_err_set(err, SL_ECONFIG, ro->value_loc, "option 'sink.rolling-policy.file-size' must be a size such as '128MB', not '%s'",
-                        ro->value);
-  }
+  int64_t roll;
+  int rc = sl_options_size(t->opts, "sink.rolling-policy.file-size", 128LL << 20, &roll, err);
+  if (rc) return rc;
+  if (roll <= 0)
+    return sl_err_set(err, SL_ECONFIG, sl_options_find(t->opts, "sink.rolling-policy.file-size")->value_loc,
+                      "option 'sink.rolling-policy.file-size' must be more than 0 bytes");
   fs_sink *s = sl_calloc(1, sizeof *s);
   s->base.vt = &fs_sink_vt;
   s->two_phase = t->two_phase;
@@ -344,8 +303,8 @@ int sl_fs_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
   while (dl > 1 && s->dir[dl - 1] == '/') s->dir[--dl] = 0;
   make_uuid(s->uuid);
   sl_buf_init(&s->buf);
-  int rc = sl_fmt_enc_new(format, t->ncols, t->names, t->types, t->opts, &s->enc, err);
-  if (!rc && mkdirs(s->dir) != 0)
+  rc = sl_fmt_enc_new(format, t->ncols, t->names, t->types, t->opts, &s->enc, err);
+  if (!rc && sl_mkdirs(s->dir) != 0)
     rc = sl_err_set(err, SL_EIO, loc, "cannot create folder '%s': %s", s->dir, strerror(errno));
   if (rc) {
     fs_free(&s->base);

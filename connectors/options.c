@@ -115,62 +115,53 @@ static bool number_and_unit(const char *v, long long *n, const char **unit) {
   return true;
 }
 
-static bool unit_is(const char *u, const char *const *names) {
-  for (; *names; names++)
-    if (!strcasecmp(u, *names)) return true;
-  return false;
+/* A unit of a scaled option value: its spellings (NULL-terminated) and what it multiplies by. */
+typedef struct unit {
+  const char *names[7];
+  int64_t mul;
+} unit;
+
+/* "<integer> [unit]" with the unit from units (ending with mul 0), scaled; else an error that
+ * shows `example`. */
+static int scaled_option(sl_options *o, const char *key, int64_t dflt, int64_t *out, sl_err *err, const unit *units,
+                         const char *example) {
+  sl_option *opt = sl_options_find(o, key);
+  *out = dflt;
+  if (!opt) return 0;
+  opt->used = true;
+  long long n;
+  const char *u;
+  int64_t mul = 0;
+  if (number_and_unit(opt->value, &n, &u))
+    for (const unit *x = units; x->mul && !mul; x++)
+      for (const char *const *name = x->names; *name; name++)
+        if (!strcasecmp(u, *name)) mul = x->mul;
+  if (!mul || n > INT64_MAX / mul)
+    return sl_err_set(err, SL_ECONFIG, opt->value_loc, "option '%s' must be %s, not '%s'", key, example, opt->value);
+  *out = n * mul;
+  return 0;
 }
 
 int sl_options_duration(sl_options *o, const char *key, int64_t dflt, int64_t *out, sl_err *err) {
-  sl_option *opt = sl_options_find(o, key);
-  *out = dflt;
-  if (!opt) return 0;
-  opt->used = true;
-  static const char *const ms[] = {"", "ms", "milli", "millis", "millisecond", "milliseconds", NULL};
-  static const char *const s[] = {"s", "sec", "secs", "second", "seconds", NULL};
-  static const char *const min[] = {"min", "m", "mins", "minute", "minutes", NULL};
-  static const char *const h[] = {"h", "hour", "hours", NULL};
-  static const char *const d[] = {"d", "day", "days", NULL};
-  long long n;
-  const char *u;
-  int64_t mul = 0;
-  if (number_and_unit(opt->value, &n, &u)) {
-    if (unit_is(u, ms)) mul = 1000;
-    else if (unit_is(u, s)) mul = 1000000;
-    else if (unit_is(u, min)) mul = 60000000LL;
-    else if (unit_is(u, h)) mul = 3600000000LL;
-    else if (unit_is(u, d)) mul = 86400000000LL;
-  }
-  if (!mul || n > INT64_MAX / mul)
-    return sl_err_set(err, SL_ECONFIG, opt->value_loc, "option '%s' must be a duration such as '10 s', '500 ms' or '1 h', not '%s'",
-                      key, opt->value);
-  *out = n * mul;
-  return 0;
+  static const unit units[] = {
+    {{"", "ms", "milli", "millis", "millisecond", "milliseconds"}, 1000},
+    {{"s", "sec", "secs", "second", "seconds"}, 1000000},
+    {{"min", "m", "mins", "minute", "minutes"}, 60000000LL},
+    {{"h", "hour", "hours"}, 3600000000LL},
+    {{"d", "day", "days"}, 86400000000LL},
+    {{NULL}, 0},
+  };
+  return scaled_option(o, key, dflt, out, err, units, "a duration such as '10 s', '500 ms' or '1 h'");
 }
 
 int sl_options_size(sl_options *o, const char *key, int64_t dflt, int64_t *out, sl_err *err) {
-  sl_option *opt = sl_options_find(o, key);
-  *out = dflt;
-  if (!opt) return 0;
-  opt->used = true;
-  static const char *const b[] = {"", "b", "bytes", NULL};
-  static const char *const k[] = {"k", "kb", "kibibytes", NULL};
-  static const char *const m[] = {"m", "mb", "mebibytes", NULL};
-  static const char *const g[] = {"g", "gb", "gibibytes", NULL};
-  static const char *const t[] = {"t", "tb", "tebibytes", NULL};
-  long long n;
-  const char *u;
-  int64_t mul = 0;
-  if (number_and_unit(opt->value, &n, &u)) {
-    if (unit_is(u, b)) mul = 1;
-    else if (unit_is(u, k)) mul = 1LL << 10;
-    else if (unit_is(u, m)) mul = 1LL << 20;
-    else if (unit_is(u, g)) mul = 1LL << 30;
-    else if (unit_is(u, t)) mul = 1LL << 40;
-  }
-  if (!mul || n > INT64_MAX / mul)
-    return sl_err_set(err, SL_ECONFIG, opt->value_loc, "option '%s' must be a memory size such as '64 mb', not '%s'", key,
-                      opt->value);
-  *out = n * mul;
-  return 0;
+  static const unit units[] = {
+    {{"", "b", "bytes"}, 1},
+    {{"k", "kb", "kibibytes"}, 1LL << 10},
+    {{"m", "mb", "mebibytes"}, 1LL << 20},
+    {{"g", "gb", "gibibytes"}, 1LL << 30},
+    {{"t", "tb", "tebibytes"}, 1LL << 40},
+    {{NULL}, 0},
+  };
+  return scaled_option(o, key, dflt, out, err, units, "a memory size such as '64 mb'");
 }

@@ -12,8 +12,6 @@
 #include "checkpoint.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -26,6 +24,7 @@
 #include "../state/ckpt_store.h"
 #include "../state/state.h"
 #include "dag.h"
+#include "sysutil.h"
 
 struct sl_ckpt_coord {
   sl_job_ctx *ctx;
@@ -75,33 +74,6 @@ static void logf_(sl_ckpt_coord *c, const char *fmt, ...) {
   va_end(ap);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
-
-static void random_hex(char *out, int nbytes) {
-  unsigned char r[32];
-  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  ssize_t got = fd >= 0 ? read(fd, r, (size_t)nbytes) : -1;
-  if (fd >= 0) close(fd);
-  if (got != nbytes) {
-    uint64_t x = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
-    for (int i = 0; i < nbytes; i++) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      r[i] = (unsigned char)(x >> 56);
-    }
-  }
-  static const char hex[] = "0123456789abcdef";
-  for (int i = 0; i < nbytes; i++) {
-    out[2 * i] = hex[r[i] >> 4];
-    out[2 * i + 1] = hex[r[i] & 15];
-  }
-  out[2 * nbytes] = 0;
-}
-
 /* ---- Plan fingerprint --------------------------------------------------------------------- */
 
 uint64_t sl_dag_fingerprint(const sl_dag *d) {
@@ -131,7 +103,7 @@ int sl_ckpt_coord_new(sl_job_ctx *ctx, sl_dag *dag, const sl_ckpt_config *cfg, s
   c->dir = sl_strdup(cfg->dir);
   sl_buf_init(&c->last_uri);
   sl_err_clear(&c->upload_err);
-  random_hex(c->job_id, 16);
+  sl_random_hex(c->job_id, 16);
   c->fingerprint = sl_dag_fingerprint(dag);
   c->next_id = 1;
   int rc = sl_objstore_open(c->dir, &cfg->store, &c->os, err);
@@ -162,7 +134,7 @@ void sl_ckpt_coord_free(sl_ckpt_coord *c) {
   sl_manifest_free(c->restored);
   sl_ckpt_store_free(c->store);
   sl_objstore_free(c->os);
-  if (c->stage) rm_tree(c->stage);
+  if (c->stage) sl_rm_tree(c->stage);
   free(c->stage);
   free(c->dir);
   sl_buf_destroy(&c->last_uri);
@@ -210,7 +182,7 @@ static int finish_upload(sl_ckpt_coord *c) {
   if (c->threaded) pthread_join(c->thread, NULL);
   c->in_flight = false;
   atomic_store(&c->done, false);
-  rm_tree(c->snap_dir);
+  sl_rm_tree(c->snap_dir);
   free(c->snap_dir);
   c->snap_dir = NULL;
   sl_state_files_destroy(&c->files);
@@ -273,7 +245,7 @@ int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) 
   c->snap_dir = sl_malloc(n);
   snprintf(c->snap_dir, n, "%s/chk-%lld", c->stage, (long long)m->checkpoint_id);
   if ((rc = sl_state_backend_snapshot(c->ctx->state, c->snap_dir, &c->files, err))) {
-    rm_tree(c->snap_dir);
+    sl_rm_tree(c->snap_dir);
     free(c->snap_dir);
     c->snap_dir = NULL;
     sl_state_files_destroy(&c->files);

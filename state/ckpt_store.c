@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../engine/arena.h"
+#include "../engine/sysutil.h"
 
 struct sl_ckpt_store {
   sl_objstore *os;        /* not owned */
@@ -30,14 +30,6 @@ struct sl_ckpt_store {
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
-
-static uint32_t random_u32(void) {
-  uint32_t v;
-  if (getrandom(&v, sizeof v, 0) == (ssize_t)sizeof v) return v;
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ ((uint32_t)getpid() << 16);
-}
 
 /* "<uri>/<key>" for messages. */
 static void uri_of(sl_objstore *os, const char *key, sl_buf *out) {
@@ -139,7 +131,7 @@ sl_ckpt_store *sl_ckpt_store_new(sl_objstore *os, const char *job_id, int num_re
   cs->os = os;
   cs->job_id = sl_strdup(job_id);
   cs->num_retained = num_retained < 1 ? 1 : num_retained;
-  snprintf(cs->runtag, sizeof cs->runtag, "%08" PRIx32, random_u32());
+  sl_random_hex(cs->runtag, 4);
   return cs;
 }
 
@@ -403,27 +395,10 @@ int sl_ckpt_find_latest(sl_objstore *os, char **folder, sl_err *err) {
   return rc;
 }
 
-/* Creates dir and its parents. */
-static int mkdirs(const char *dir, sl_err *err) {
-  char *p = sl_strdup(dir);
-  int rc = 0;
-  for (char *s = p + 1;; s++) {
-    if (*s != '/' && *s) continue;
-    char c = *s;
-    *s = 0;
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-      rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create folder %s: %s", p, strerror(errno));
-      break;
-    }
-    *s = c;
-    if (!c) break;
-  }
-  free(p);
-  return rc;
-}
-
 int sl_ckpt_download(sl_objstore *os, const sl_manifest *m, const char *local_dir, sl_err *err) {
-  int rc = mkdirs(local_dir, err);
+  int rc = 0;
+  if (sl_mkdirs(local_dir) != 0)
+    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create folder %s: %s", local_dir, strerror(errno));
   sl_buf path = {0};
   for (int i = 0; rc == 0 && i < m->nfiles; i++) {
     const sl_manifest_file *f = &m->files[i];

@@ -6,7 +6,6 @@
  * DB works in a private folder that is deleted when the job ends. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <rocksdb/c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "../engine/arena.h"
+#include "../engine/sysutil.h"
 #include "state_impl.h"
 
 typedef struct rdb {
@@ -57,13 +57,6 @@ static const char *ttl_filter_name(void *state) {
 }
 
 /* ---- Open and close ----------------------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 static void add_cf(rdb *r, rocksdb_column_family_handle_t *h) {
   r->cfs = sl_realloc(r->cfs, sizeof(*r->cfs) * (size_t)(r->ncfs + 1));
@@ -213,7 +206,7 @@ void sl_rdb_close(sl_state_backend *be) {
   rocksdb_block_based_options_destroy(r->table);
   rocksdb_cache_destroy(r->cache);
   rocksdb_compactionfilter_destroy(r->ttl_filter);
-  rm_tree(r->dir);
+  sl_rm_tree(r->dir);
   free(r->dir);
   free(r);
   be->rdb = NULL;

@@ -104,6 +104,44 @@ START_TEST(test_options_char_rejects_strings_and_wide_characters) {
 }
 END_TEST
 
+START_TEST(test_options_duration_and_size_follow_flink_formats) {
+  const char *kv[] = {"a", "10 s", "b", "500ms", "c", "2 MIN", "d", "250", "e", "1h", "f", "64 mb", "g", "4096",
+                      "h", "1GB", NULL};
+  sl_options *o = opts(kv);
+  int64_t v;
+  ck_assert_int_eq(sl_options_duration(o, "a", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 10000000);
+  ck_assert_int_eq(sl_options_duration(o, "b", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 500000);
+  ck_assert_int_eq(sl_options_duration(o, "c", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 120000000);
+  ck_assert_int_eq(sl_options_duration(o, "d", 0, &v, &g_err), 0); /* no unit: milliseconds */
+  ck_assert_int_eq(v, 250000);
+  ck_assert_int_eq(sl_options_duration(o, "e", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 3600000000LL);
+  ck_assert_int_eq(sl_options_duration(o, "missing", 7, &v, &g_err), 0);
+  ck_assert_int_eq(v, 7);
+  ck_assert_int_eq(sl_options_size(o, "f", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 64LL << 20);
+  ck_assert_int_eq(sl_options_size(o, "g", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 4096);
+  ck_assert_int_eq(sl_options_size(o, "h", 0, &v, &g_err), 0);
+  ck_assert_int_eq(v, 1LL << 30);
+  const char *bad[] = {"x", "10 parsecs", "y", "-5 s", "z", "9223372036854775807 d", "w", "12 furlongs", NULL};
+  o = opts(bad);
+  ck_assert_int_eq(sl_options_duration(o, "x", 0, &v, &g_err), SL_ECONFIG);
+  ck_assert_int_eq(g_err.loc, 5);
+  ck_assert_ptr_nonnull(strstr(g_err.msg, "a duration such as '10 s'"));
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_options_duration(o, "y", 0, &v, &g_err), SL_ECONFIG);
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_options_duration(o, "z", 0, &v, &g_err), SL_ECONFIG); /* overflows */
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_options_size(o, "w", 0, &v, &g_err), SL_ECONFIG);
+  ck_assert_ptr_nonnull(strstr(g_err.msg, "'12 furlongs'"));
+}
+END_TEST
+
 START_TEST(test_options_check_unused_reports_first_unread_key) {
   const char *kv[] = {"connector", "filesystem", "pathh", "/x", "formatt", "json", NULL};
   sl_options *o = opts(kv);
@@ -128,6 +166,7 @@ static Suite *options_suite(void) {
   tc = tcase_create("typed");
   tcase_add_test(tc, test_options_bool_accepts_any_case_and_defaults);
   tcase_add_test(tc, test_options_int_parses_and_rejects_garbage);
+  tcase_add_test(tc, test_options_duration_and_size_follow_flink_formats);
   tcase_add_test(tc, test_options_char_accepts_java_escapes);
   tcase_add_test(tc, test_options_char_rejects_strings_and_wide_characters);
   suite_add_tcase(s, tc);

@@ -1,0 +1,18 @@
+/* sysutil.h - small operating-system helpers shared by the engine, state and connectors:
+ * local folders and random bytes. */
+#ifndef SL_SYSUTIL_H
+#define SL_SYSUTIL_H
+
+#include <stddef.h>
+
+/* mkdir -p: creates path and its missing parents. 0, or -1 with errno set. */
+int sl_mkdirs(const char *path);
+/* rm -rf: removes a folder and everything in it (best effort; a missing path is fine). */
+void sl_rm_tree(const char *path);
+/* n random bytes from the kernel; when it has none to give, a time-and-pid mix that is unique
+ * enough for names made by one process. */
+void sl_random_bytes(void *out, size_t n);
+/* 2 * nbytes lower-case hex digits of random bytes, NUL-terminated, into out. */
+void sl_random_hex(char *out, size_t nbytes);
+
+#endif
