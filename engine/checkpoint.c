@@ -199,7 +199,12 @@ static int finish_upload(sl_ckpt_coord *c) {
     sl_buf_reset(&c->last_uri);
     sl_buf_printf(&c->last_uri, "%s/", sl_objstore_uri(c->os));
     sl_ckpt_store_path(c->store, m->checkpoint_id, &c->last_uri);
-    if (m->savepoint) logf_(c, "savepoint written to %s", c->last_uri.data);
+    int64_t state_bytes = 0;
+    for (int i = 0; i < m->nfiles; i++) state_bytes += m->files[i].size;
+    logf_(c, "%s %lld complete in %lld ms: %d files, %lld bytes of state, %lld bytes uploaded%s%s",
+          m->savepoint ? "savepoint" : "checkpoint", (long long)m->checkpoint_id, (long long)(now_ms() - c->started_ms),
+          m->nfiles, (long long)state_bytes, (long long)sl_ckpt_store_last_uploaded(c->store),
+          m->savepoint ? ", written to " : "", m->savepoint ? c->last_uri.data : "");
     for (int i = 0; i < c->dag->nops && !rc; i++) {
       sl_op *op = c->dag->ops[i];
       if (op->vt->checkpoint_complete && op->vt->checkpoint_complete(op, m->checkpoint_id)) rc = SL_OP_ERROR;

@@ -23,6 +23,7 @@ struct sl_ckpt_store {
   sl_objstore *os;        /* not owned */
   char *job_id;
   int num_retained;
+  int64_t last_uploaded;  /* bytes the last write uploaded (files and manifest) */
   char runtag[9];         /* 8 hex digits, suffix of the shared files this store uploads */
   sl_manifest **ret;      /* retained checkpoints, oldest first: job_id, checkpoint_id, files */
   int nret;
@@ -248,7 +249,10 @@ static int put_one(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *f, cha
   }
   *uploaded = sl_strdup(key.data);
   rc = sl_objstore_put_file(cs->os, key.data, f->local_path, err);
-  if (rc == 0) sl_manifest_add_file(m, f->name, key.data, size, f->shared);
+  if (rc == 0) {
+    sl_manifest_add_file(m, f->name, key.data, size, f->shared);
+    cs->last_uploaded += size;
+  }
   sl_buf_destroy(&key);
   return rc;
 }
@@ -260,6 +264,7 @@ int sl_ckpt_store_write(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *f
 
   char **uploaded = sl_calloc((size_t)nfiles + 1, sizeof *uploaded);
   int nup = 0;
+  cs->last_uploaded = 0;
   for (int i = 0; i < nfiles && rc == 0; i++) {
     rc = put_one(cs, m, &files[i], &uploaded[nup], err);
     if (uploaded[nup]) nup++;
@@ -276,6 +281,7 @@ int sl_ckpt_store_write(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *f
     rc = sl_manifest_decode(bytes.data, bytes.len, where.data, &check, err);
     sl_manifest_free(check);
     if (rc == 0) rc = sl_objstore_put(cs->os, key.data, bytes.data, bytes.len, err);
+    if (rc == 0) cs->last_uploaded += (int64_t)bytes.len;
   }
 
   if (rc) {
@@ -467,3 +473,5 @@ int sl_ckpt_store_clean(sl_ckpt_store *cs, sl_err *err) {
   candidates_free(&c);
   return rc;
 }
+
+int64_t sl_ckpt_store_last_uploaded(const sl_ckpt_store *cs) { return cs->last_uploaded; }

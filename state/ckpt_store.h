@@ -39,6 +39,9 @@ void sl_ckpt_store_adopt(sl_ckpt_store *cs, const sl_manifest *restored);
  * the oldest checkpoints beyond num_retained are deleted, with the shared files only they used. */
 int sl_ckpt_store_write(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *files, int nfiles, sl_err *err);
 
+/* Bytes the last successful sl_ckpt_store_write uploaded (new files and the manifest). */
+int64_t sl_ckpt_store_last_uploaded(const sl_ckpt_store *cs);
+
 /* The object key of checkpoint n's folder ("<job>/chk-<n>"), into out. */
 void sl_ckpt_store_path(const sl_ckpt_store *cs, int64_t checkpoint_id, sl_buf *out);
 
