@@ -107,6 +107,7 @@ int sl_ckpt_coord_new(sl_job_ctx *ctx, sl_dag *dag, const sl_ckpt_config *cfg, s
   c->fingerprint = sl_dag_fingerprint(dag);
   c->next_id = 1;
   int rc = sl_objstore_open(c->dir, &cfg->store, &c->os, err);
+  if (rc && err->loc == SL_ERR_NOLOC) err->loc = cfg->dir_loc; /* point at the SET */
   if (!rc) {
     const char *parent = cfg->local_dir ? cfg->local_dir : getenv("TMPDIR");
     if (!parent || !*parent) parent = "/tmp";
@@ -224,10 +225,8 @@ int sl_ckpt_wait(sl_ckpt_coord *c) {
   return finish_upload(c);
 }
 
-int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) {
-  sl_err *err = c->ctx->err;
-  int rc = sl_ckpt_wait(c);
-  if (rc) return rc;
+int64_t sl_ckpt_begin(sl_ckpt_coord *c, bool savepoint, bool finished) {
+  if (sl_ckpt_wait(c)) return -1;
   sl_manifest *m = sl_manifest_new();
   m->job_id = sl_strdup(c->job_id);
   m->checkpoint_id = c->next_id++;
@@ -236,20 +235,28 @@ int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) 
   m->savepoint = savepoint;
   m->finished = finished;
   m->backend = sl_strdup(sl_state_backend_name(c->ctx->state));
+  sl_manifest_free(c->building);
   c->building = m;
-  /* The barrier: sources first, then down the chain, synchronously. */
-  sl_op *src = c->dag->ops[0];
-  rc = sl_ckpt_snapshot_op(c, src, m->checkpoint_id);
-  if (!rc) rc = sl_op_emit_barrier(src, m->checkpoint_id);
+  return m->checkpoint_id;
+}
+
+int sl_ckpt_end(sl_ckpt_coord *c, bool wait) {
+  sl_err *err = c->ctx->err;
+  sl_manifest *m = c->building;
   c->building = NULL;
-  if (rc) {
+  if (!m) return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "no checkpoint was begun");
+  if (m->nops != c->dag->nops) {
+    int64_t id = m->checkpoint_id;
     sl_manifest_free(m);
-    return SL_OP_ERROR;
+    return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC,
+                      "checkpoint %lld: the barrier has not reached every operator (alignment incomplete)",
+                      (long long)id);
   }
   size_t n = strlen(c->stage) + 32;
   c->snap_dir = sl_malloc(n);
   snprintf(c->snap_dir, n, "%s/chk-%lld", c->stage, (long long)m->checkpoint_id);
-  if ((rc = sl_state_backend_snapshot(c->ctx->state, c->snap_dir, &c->files, err))) {
+  int rc = sl_state_backend_snapshot(c->ctx->state, c->snap_dir, &c->files, err);
+  if (rc) {
     sl_rm_tree(c->snap_dir);
     free(c->snap_dir);
     c->snap_dir = NULL;
@@ -265,11 +272,33 @@ int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) 
   if (!c->threaded) upload_main(c); /* no thread to be had: upload right here */
   if (!wait) return 0;
   int64_t failed = c->failed;
+  bool savepoint = m->savepoint;
+  int64_t id = m->checkpoint_id;
   if ((rc = sl_ckpt_wait(c))) return rc;
   if (c->failed > failed)
     return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "%s %lld failed: %s", savepoint ? "savepoint" : "checkpoint",
-                      (long long)(c->next_id - 1), c->last_error);
+                      (long long)id, c->last_error);
   return 0;
+}
+
+int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait) {
+  int64_t id = sl_ckpt_begin(c, savepoint, finished);
+  if (id < 0) return SL_OP_ERROR;
+  /* The barrier: from every source down the DAG, synchronously; an operator with several
+   * inputs snapshots once it has the barrier on all of them. */
+  int rc = 0;
+  for (int i = 0; i < c->dag->nops && !rc; i++) {
+    sl_op *op = c->dag->ops[i];
+    if (op->ninputs > 0) continue;
+    rc = sl_ckpt_snapshot_op(c, op, id);
+    if (!rc) rc = sl_op_emit_barrier(op, id);
+  }
+  if (rc) {
+    sl_manifest_free(c->building);
+    c->building = NULL;
+    return SL_OP_ERROR;
+  }
+  return sl_ckpt_end(c, wait);
 }
 
 /* ---- Restore ------------------------------------------------------------------------------ */

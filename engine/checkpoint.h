@@ -15,6 +15,7 @@ typedef struct sl_dag sl_dag;
 typedef struct sl_ckpt_config {
   int64_t interval_ms;        /* 'execution.checkpointing.interval'; 0 = no periodic checkpoints */
   const char *dir;            /* 'state.checkpoints.dir' URI */
+  int64_t dir_loc;            /* where the SET gave it (for messages), or SL_ERR_NOLOC */
   int num_retained;           /* 'state.checkpoints.num-retained' */
   const char *restore;        /* NULL, "latest", or a checkpoint folder URI */
   const char *local_dir;      /* where snapshots are staged before upload */
@@ -38,6 +39,11 @@ bool sl_ckpt_restored_finished(const sl_ckpt_coord *c);
 /* Takes checkpoint: barrier from the sources, snapshots, then the upload on a worker thread
  * (savepoint/finished mark the manifest). With wait, returns after the upload and completion. */
 int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait);
+/* The two halves of sl_ckpt_trigger, for drivers that deliver barriers themselves: begin starts
+ * checkpoint n's manifest (returns n, or -1 on error); once the barrier has reached every
+ * operator, end snapshots keyed state and uploads. */
+int64_t sl_ckpt_begin(sl_ckpt_coord *c, bool savepoint, bool finished);
+int sl_ckpt_end(sl_ckpt_coord *c, bool wait);
 /* Handles a finished upload, if any (on the job thread): completion or a logged failure. */
 int sl_ckpt_poll(sl_ckpt_coord *c);
 /* Waits for the upload in flight, then as sl_ckpt_poll. */

@@ -46,9 +46,10 @@ int sl_job_config_load(sl_catalog *cat, const char *restore, sl_job_config *cfg,
     sl_option *io = sl_options_find(&o, "execution.checkpointing.interval");
     return sl_err_set(err, SL_ECONFIG, io->value_loc, "option 'execution.checkpointing.interval' must be at least 10 ms");
   }
-  cfg->ckpt.dir = sl_catalog_setting(cat, "state.checkpoints.dir");
-  if (!cfg->ckpt.dir) cfg->ckpt.dir = sl_catalog_setting(cat, "execution.checkpointing.dir");
-  if (!cfg->ckpt.dir) cfg->ckpt.dir = "checkpoints"; /* under the working directory */
+  sl_option *dir = sl_options_find(&o, "state.checkpoints.dir");
+  if (!dir) dir = sl_options_find(&o, "execution.checkpointing.dir");
+  cfg->ckpt.dir = dir ? dir->value : "checkpoints"; /* under the working directory */
+  cfg->ckpt.dir_loc = dir ? dir->value_loc : SL_ERR_NOLOC;
   cfg->ckpt.num_retained = (int)retained;
   cfg->ckpt.restore = restore;
   cfg->ckpt.local_dir = cfg->state.local_dir;
