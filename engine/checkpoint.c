@@ -388,10 +388,17 @@ int sl_ckpt_restore_state(sl_ckpt_coord *c) {
     memcpy(c->job_id, m->job_id, 32);
     c->job_id[32] = 0;
     c->next_id = m->checkpoint_id + 1;
-    if (!own_os) sl_ckpt_store_adopt(store_of(c), m);
-    else store_of(c);
     c->restored = m;
     m = NULL;
+    /* Checkpoints under our own folder: leftovers of killed attempts go, complete ones are
+     * retained, and ids continue after the newest (a restore of an older one must not
+     * overwrite it). */
+    if (!own_os) {
+      sl_ckpt_store_adopt(store_of(c), c->restored);
+      rc = sl_ckpt_store_clean(c->store, err);
+      int64_t max = sl_ckpt_store_max_id(c->store);
+      if (max >= c->next_id) c->next_id = max + 1;
+    }
   }
   sl_manifest_free(m);
   free(local);

@@ -27,6 +27,8 @@ struct sl_ckpt_store {
   char runtag[9];         /* 8 hex digits, suffix of the shared files this store uploads */
   sl_manifest **ret;      /* retained checkpoints, oldest first: job_id, checkpoint_id, files */
   int nret;
+  sl_manifest *restored;  /* the checkpoint this run restored (its files), or NULL */
+  int64_t first_written;  /* id of this run's first checkpoint, 0 before it */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -66,13 +68,23 @@ static bool referenced(const sl_ckpt_store *cs, const char *key, int skip) {
 }
 
 /* The newest retained shared file of this name, or NULL: uploading it again is not needed. */
-static const sl_manifest_file *find_shared(const sl_ckpt_store *cs, const char *name) {
-  for (int i = cs->nret - 1; i >= 0; i--)
-    for (int j = 0; j < cs->ret[i]->nfiles; j++) {
-      const sl_manifest_file *f = &cs->ret[i]->files[j];
-      if (f->shared && !strcmp(f->name, name)) return f;
-    }
+static const sl_manifest_file *shared_in(const sl_manifest *m, const char *name) {
+  for (int j = 0; m && j < m->nfiles; j++)
+    if (m->files[j].shared && !strcmp(m->files[j].name, name)) return &m->files[j];
   return NULL;
+}
+
+/* A shared file already in the store under this local name. Only this run's checkpoints and
+ * the one it restored count: the local state descends from them, while a file of the same name
+ * in another retained checkpoint (an older branch of restores) may hold other bytes. */
+static const sl_manifest_file *find_shared(const sl_ckpt_store *cs, const char *name) {
+  for (int i = cs->nret - 1; i >= 0; i--) {
+    if (!cs->first_written || cs->ret[i]->checkpoint_id < cs->first_written) break;
+    const sl_manifest_file *f = shared_in(cs->ret[i], name);
+    if (f) return f;
+  }
+  const sl_manifest_file *f = shared_in(cs->restored, name);
+  return f && referenced(cs, f->key, -1) ? f : NULL; /* still in the store */
 }
 
 static void drop_files(sl_manifest *m) {
@@ -140,20 +152,27 @@ void sl_ckpt_store_free(sl_ckpt_store *cs) {
   if (!cs) return;
   for (int i = 0; i < cs->nret; i++) sl_manifest_free(cs->ret[i]);
   free(cs->ret);
+  sl_manifest_free(cs->restored);
   free(cs->job_id);
   free(cs);
 }
 
+/* Keeps m among the retained checkpoints, in id order (once). */
 static void retain(sl_ckpt_store *cs, const sl_manifest *m) {
+  int pos = cs->nret;
+  for (int i = 0; i < cs->nret; i++) {
+    if (cs->ret[i]->checkpoint_id == m->checkpoint_id && m->job_id && !strcmp(cs->ret[i]->job_id, m->job_id)) return;
+    if (cs->ret[i]->checkpoint_id > m->checkpoint_id && pos == cs->nret) pos = i;
+  }
   cs->ret = sl_realloc(cs->ret, ((size_t)cs->nret + 1) * sizeof *cs->ret);
-  cs->ret[cs->nret++] = retained_copy(m);
+  memmove(&cs->ret[pos + 1], &cs->ret[pos], (size_t)(cs->nret - pos) * sizeof *cs->ret);
+  cs->ret[pos] = retained_copy(m);
+  cs->nret++;
 }
 
 void sl_ckpt_store_adopt(sl_ckpt_store *cs, const sl_manifest *restored) {
-  for (int i = 0; i < cs->nret; i++)
-    if (cs->ret[i]->checkpoint_id == restored->checkpoint_id && restored->job_id &&
-        !strcmp(cs->ret[i]->job_id, restored->job_id))
-      return;
+  sl_manifest_free(cs->restored);
+  cs->restored = retained_copy(restored);
   retain(cs, restored);
 }
 
@@ -295,6 +314,7 @@ int sl_ckpt_store_write(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *f
     drop_files(m);
   } else {
     retain(cs, m);
+    if (!cs->first_written) cs->first_written = m->checkpoint_id;
     while (cs->nret > cs->num_retained)
       if (drop_oldest(cs) != 0) break; /* retried after the next checkpoint */
   }
@@ -443,6 +463,13 @@ static int collect_job(void *arg, const char *key, int64_t size) {
   return 0;
 }
 
+int64_t sl_ckpt_store_max_id(const sl_ckpt_store *cs) {
+  int64_t max = 0;
+  for (int i = 0; i < cs->nret; i++)
+    if (cs->ret[i]->checkpoint_id > max) max = cs->ret[i]->checkpoint_id;
+  return max;
+}
+
 int sl_ckpt_store_clean(sl_ckpt_store *cs, sl_err *err) {
   candidates c = {.job = cs->job_id};
   sl_buf prefix = {0};
@@ -467,6 +494,13 @@ int sl_ckpt_store_clean(sl_ckpt_store *cs, sl_err *err) {
         for (int f = 0; f < ms[j]->nfiles && !keep; f++) keep = !strcmp(ms[j]->files[f].key, key);
     }
     if (!keep) rc = sl_objstore_delete(cs->os, key, err);
+  }
+  /* The complete checkpoints are this run's now: retained oldest first, the oldest beyond
+   * num_retained deleted. */
+  if (rc == 0) {
+    for (int i = 0; i < c.n; i++) retain(cs, ms[i]);
+    while (cs->nret > cs->num_retained)
+      if (drop_oldest(cs) != 0) break;
   }
   for (int i = 0; i < c.n; i++) sl_manifest_free(ms[i]);
   free(ms);

@@ -29,8 +29,9 @@ typedef struct sl_ckpt_store sl_ckpt_store;
 sl_ckpt_store *sl_ckpt_store_new(sl_objstore *os, const char *job_id, int num_retained);
 void sl_ckpt_store_free(sl_ckpt_store *cs);
 
-/* Seeds the store with a checkpoint restored from (its shared files count as uploaded, and it
- * is retained like one this run completed). */
+/* Seeds the store with the checkpoint restored from: its shared files count as uploaded (the
+ * local state descends from them), and it is retained like one this run completed. Shared files
+ * of other retained checkpoints are never reused by name. */
 void sl_ckpt_store_adopt(sl_ckpt_store *cs, const sl_manifest *restored);
 
 /* Writes checkpoint m->checkpoint_id: uploads files (shared ones not uploaded before), fills
@@ -56,8 +57,11 @@ int sl_ckpt_read(sl_objstore *os, const char *folder, sl_manifest **out, sl_err 
 /* Downloads every file of m into local_dir (created), under its snapshot name. */
 int sl_ckpt_download(sl_objstore *os, const sl_manifest *m, const char *local_dir, sl_err *err);
 
-/* Deletes what an earlier run of job_id left behind: checkpoint folders without _metadata and
- * shared files no complete checkpoint references. */
+/* Takes over what earlier runs of job_id left: deletes checkpoint folders without _metadata and
+ * shared files no complete checkpoint references, then retains the complete checkpoints (the
+ * oldest beyond num_retained are deleted). */
 int sl_ckpt_store_clean(sl_ckpt_store *cs, sl_err *err);
+/* The highest checkpoint id retained (0 when none): a restored job continues after it. */
+int64_t sl_ckpt_store_max_id(const sl_ckpt_store *cs);
 
 #endif
