@@ -30,7 +30,7 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
   sl_job_config jc;
   if ((rc = sl_job_config_load(&s->cat, s->restore, &jc, err))) return rc;
   sl_job_ctx ctx = {.err = err, .sql = s->sql, .file = s->file, .out = s->out, .stop = s->stop,
-                    .checkpointing = jc.checkpointing};
+                    .checkpointing = jc.checkpointing, .state_ttl_us = jc.state_ttl_us};
   sl_dag *dag;
   if ((rc = sl_plan_physical(plan, &ctx, !explain, &dag, err))) return rc;
   if (explain) {

@@ -93,6 +93,7 @@ struct sl_job_ctx {
   int64_t skipped_rows;  /* records skipped by ignore-parse-errors */
   FILE *out;             /* where print sinks write (stdout) */
   sl_state_backend *state;  /* keyed state of the job's operators */
+  int64_t state_ttl_us;  /* 'table.exec.state.ttl' for state without its own cleanup (0: none) */
   bool checkpointing;    /* sinks commit in two phases (set before planning) */
   sl_ckpt_coord *ckpt;   /* checkpoint coordinator, NULL when checkpointing is off */
   const volatile int *stop;  /* set (by a signal handler) to stop with a final savepoint */

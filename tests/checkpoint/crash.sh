@@ -2,24 +2,41 @@
 # crash.sh - kill -9 a checkpointing job at random moments and restart it with --restore latest,
 # again and again until it finishes; its committed output must equal an uninterrupted run's.
 #
-# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS_URI]
-#   KILLS            how many times to kill it (at least; the job may finish sooner, then the
-#                    input is too small and the test fails)
-#   ROWS             input transactions (default 2000000)
-#   BACKEND          rocksdb (default) or hashmap
-#   CHECKPOINTS_URI  default: a file:// folder; s3://bucket/prefix with the S3 settings in
-#                    SLUICE_TEST_S3_ENDPOINT (see tests/services/with_s3.sh)
-# Only bash and coreutils: the kill delays come from $RANDOM.
+# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS]
+#   KILLS        how many times to kill it (at least; the job may finish sooner, then the input
+#                is too small and the test fails)
+#   ROWS         input transactions (default 2000000)
+#   BACKEND      rocksdb (default) or hashmap
+#   CHECKPOINTS  file (default: a temp folder, a checkpoint every 20 ms), s3 (a fresh prefix in
+#                $SLUICE_TEST_S3_BUCKET at $SLUICE_TEST_S3_ENDPOINT, every 300 ms; run under
+#                tests/services/with_s3.sh), or a file:// or s3:// URI
+#
+# When to kill: each run is killed at a random moment within one checkpoint interval after its
+# K-th completed checkpoint (K = 0: after its start). K is 0 for the first run, at least 1 for the
+# second (so every later run restores), then random from 0 to M, where M is the number of
+# intervals in a twentieth of an uninterrupted run, at least 1: with frequent checkpoints
+# (file://) a run gets several, with slow ones (S3) one or two, and ten kills take the job about
+# a third of the way either way. Runs die before their first checkpoint, while restoring
+# and in the middle of checkpoints. Timing kills by the job's own log rather than by the clock
+# keeps the test the same on slow (sanitizer) builds.
+# Only bash and coreutils.
 set -euo pipefail
 sluice=$(readlink -f "$1")
 kills=$2
 rows=${3:-2000000}
 backend=${4:-rocksdb}
-uri=${5:-}
+where=${5:-file}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/sluice-crash-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-[ -n "$uri" ] || uri="file://$work/ckpt"
+
+case "$where" in
+  file) uri="file://$work/ckpt" interval=20 ;;
+  s3) uri="s3://${SLUICE_TEST_S3_BUCKET:?run under tests/services/with_s3.sh}/crash-${work##*-}" interval=300 ;;
+  file://*) uri=$where interval=20 ;;
+  s3://*) uri=$where interval=300 ;;
+  *) echo "crash test: CHECKPOINTS must be file, s3 or a file:// or s3:// URI, not '$where'" >&2; exit 2 ;;
+esac
 
 bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$rows" 500 7 > "$work/tx.json"
 
@@ -52,32 +69,55 @@ SQL
 job "$work/expected" "" > "$work/plain.sql"
 t0=$(date +%s%N)
 "$sluice" run -q "$work/plain.sql"
-span=$(( ($(date +%s%N) - t0) / 1000000 )) # ms of an uninterrupted run: kills are timed by it
+span=$(( ($(date +%s%N) - t0) / 1000000 )) # ms of an uninterrupted run
 cat "$work"/expected/part-* | sort > "$work/expected.txt"
 
-job "$work/out" "SET 'execution.checkpointing.interval' = '20 ms';
+job "$work/out" "SET 'execution.checkpointing.interval' = '$interval ms';
 SET 'state.checkpoints.dir' = '$uri';
 SET 'state.checkpoints.num-retained' = '2';" > "$work/job.sql"
 
+most=$(( span / (20 * interval) ))
+[ "$most" -ge 1 ] || most=1
+
+# Waits until run $1 has logged $2 completed checkpoints (in $work/run.log) or has ended.
+wait_checkpoints() {
+  while kill -0 "$1" 2>/dev/null; do
+    [ "$(grep -c ' complete in ' "$work/run.log" || true)" -lt "$2" ] || return 0
+    sleep 0.01
+  done
+}
+
 killed=0
 runs=0
+: > "$work/log"
 while :; do
   runs=$((runs + 1))
-  "$sluice" run -q "$work/job.sql" --restore latest 2>> "$work/log" &
+  "$sluice" run -q "$work/job.sql" --restore latest 2> "$work/run.log" &
   pid=$!
   if [ "$killed" -lt "$kills" ]; then
-    # 2.5% to 12.5% of an uninterrupted run: some runs die before their first checkpoint, most
-    # after a few, often in the middle of one.
-    ms=$(( span / 40 + RANDOM % (span / 10 + 1) ))
+    # The first run dies before any checkpoint, the second after at least one, so that every
+    # later run restores; from then on at random.
+    case $runs in
+      1) k=0 ;;
+      2) k=$(( 1 + RANDOM % most )) ;;
+      *) k=$(( RANDOM % (most + 1) )) ;;
+    esac
+    wait_checkpoints "$pid" "$k"
+    ms=$(( RANDOM % interval ))
     sleep "$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))"
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
+      cat "$work/run.log" >> "$work/log"
+      echo "crash test: run $runs killed" >> "$work/log"
       killed=$((killed + 1))
       continue
     fi
   fi
-  if ! wait "$pid"; then
-    echo "crash test: run $runs failed:" >&2
+  status=0
+  wait "$pid" || status=$?
+  cat "$work/run.log" >> "$work/log"
+  if [ "$status" -ne 0 ]; then
+    echo "crash test: run $runs failed (exit $status):" >&2
     tail -20 "$work/log" >&2
     exit 1
   fi
@@ -88,6 +128,7 @@ cat "$work"/out/part-* 2>/dev/null | sort > "$work/got.txt"
 if ! cmp -s "$work/expected.txt" "$work/got.txt"; then
   echo "crash test: output after $killed kills differs from an uninterrupted run ($(wc -l < "$work/expected.txt") rows expected, $(wc -l < "$work/got.txt") got)" >&2
   diff "$work/expected.txt" "$work/got.txt" | head -10 >&2
+  tail -20 "$work/log" >&2
   exit 1
 fi
 if [ "$killed" -lt "$kills" ]; then
@@ -99,5 +140,7 @@ if [ "$restores" -lt $((kills / 2)) ]; then
   echo "crash test: only $restores of $runs runs restored a checkpoint; the kills came too early" >&2
   exit 1
 fi
-echo "crash test: $killed kills, $runs runs, $restores restores, $(wc -l < "$work/got.txt") rows: output equals an uninterrupted run ($backend, ${uri%%://*})"
-
+# How far the kills took the job: the last run's checkpoint and the job's last one.
+from=$(grep -o '(checkpoint [0-9]*)$' "$work/log" | tail -1 | tr -dc '0-9')
+last=$(grep -o 'checkpoint [0-9]* complete in' "$work/log" | tail -1 | tr -dc '0-9')
+echo "crash test: $killed kills, $runs runs, $restores restores, the last from checkpoint ${from:-0} of ${last:-0}, $(wc -l < "$work/got.txt") rows: output equals an uninterrupted run ($backend, ${uri%%://*}, every $interval ms)"
