@@ -109,16 +109,8 @@ int sl_ckpt_coord_new(sl_job_ctx *ctx, sl_dag *dag, const sl_ckpt_config *cfg, s
   int rc = sl_objstore_open(c->dir, &cfg->store, &c->os, err);
   if (rc && err->loc == SL_ERR_NOLOC) err->loc = cfg->dir_loc; /* point at the SET */
   if (!rc) {
-    const char *parent = cfg->local_dir ? cfg->local_dir : getenv("TMPDIR");
-    if (!parent || !*parent) parent = "/tmp";
-    size_t n = strlen(parent) + 32;
-    c->stage = sl_malloc(n);
-    snprintf(c->stage, n, "%s/sluice-ckpt-XXXXXX", parent);
-    if (!mkdtemp(c->stage)) {
-      rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create a staging folder under '%s': %s", parent, strerror(errno));
-      free(c->stage);
-      c->stage = NULL;
-    }
+    if (sl_work_dir_new(cfg->local_dir, "sluice-ckpt", &c->stage) != 0)
+      rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create a checkpoint staging folder: %s", strerror(errno));
   }
   if (rc) {
     sl_ckpt_coord_free(c);

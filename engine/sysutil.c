@@ -1,7 +1,9 @@
 /* sysutil.c - local folders (mkdir -p, rm -rf) and random bytes. */
 #include "sysutil.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +42,42 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 }
 
 void sl_rm_tree(const char *path) { nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* Removes "<prefix>-<pid>-*" folders under parent whose process no longer exists. */
+static void sweep_dead(const char *parent, const char *prefix) {
+  DIR *d = opendir(parent);
+  if (!d) return;
+  size_t pl = strlen(prefix);
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (strncmp(de->d_name, prefix, pl) != 0 || de->d_name[pl] != '-') continue;
+    char *end;
+    long pid = strtol(de->d_name + pl + 1, &end, 10);
+    if (end == de->d_name + pl + 1 || *end != '-' || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to know */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
+    sl_rm_tree(path);
+  }
+  closedir(d);
+}
+
+int sl_work_dir_new(const char *parent, const char *prefix, char **out) {
+  if (!parent || !*parent) parent = getenv("TMPDIR");
+  if (!parent || !*parent) parent = "/tmp";
+  sweep_dead(parent, prefix);
+  size_t n = strlen(parent) + strlen(prefix) + 40;
+  char *dir = sl_malloc(n);
+  snprintf(dir, n, "%s/%s-%ld-XXXXXX", parent, prefix, (long)getpid());
+  if (!mkdtemp(dir)) {
+    int saved = errno;
+    free(dir);
+    errno = saved;
+    return -1;
+  }
+  *out = dir;
+  return 0;
+}
 
 void sl_random_bytes(void *out, size_t n) {
   unsigned char *p = out;

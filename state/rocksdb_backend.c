@@ -106,16 +106,9 @@ int sl_rdb_open(sl_state_backend *be, const char *restore_dir, sl_err *err) {
   if (restore_dir) {
     r->dir = sl_strdup(restore_dir);
   } else {
-    const char *parent = be->cfg.local_dir;
-    if (!parent) parent = getenv("TMPDIR");
-    if (!parent || !*parent) parent = "/tmp";
-    size_t n = strlen(parent) + 32;
-    r->dir = sl_malloc(n);
-    snprintf(r->dir, n, "%s/sluice-rocksdb-XXXXXX", parent);
-    if (!mkdtemp(r->dir)) {
-      int rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create the RocksDB folder under '%s': %s "
-                          "(set 'state.backend.rocksdb.localdir')", parent, strerror(errno));
-      free(r->dir);
+    if (sl_work_dir_new(be->cfg.local_dir, "sluice-rocksdb", &r->dir) != 0) {
+      int rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot create the RocksDB folder: %s "
+                          "(set 'state.backend.rocksdb.localdir')", strerror(errno));
       free(r);
       return rc;
     }
