@@ -28,6 +28,8 @@ struct sl_ckpt_store {
   sl_manifest **ret;      /* retained checkpoints, oldest first: job_id, checkpoint_id, files */
   int nret;
   sl_manifest *restored;  /* the checkpoint this run restored (its files), or NULL */
+  char **garbage;         /* objects whose delete failed (the store was down): retried later */
+  int ngarbage;
   int64_t first_written;  /* id of this run's first checkpoint, 0 before it */
 };
 
@@ -153,8 +155,33 @@ void sl_ckpt_store_free(sl_ckpt_store *cs) {
   for (int i = 0; i < cs->nret; i++) sl_manifest_free(cs->ret[i]);
   free(cs->ret);
   sl_manifest_free(cs->restored);
+  for (int i = 0; i < cs->ngarbage; i++) free(cs->garbage[i]);
+  free(cs->garbage);
   free(cs->job_id);
   free(cs);
+}
+
+/* Deletes an object no checkpoint needs; when the store fails, remembers it for a retry after
+ * the next successful checkpoint (an outage must not leave a failed checkpoint's files behind). */
+static void delete_or_remember(sl_ckpt_store *cs, const char *key) {
+  sl_err ignored;
+  sl_err_clear(&ignored);
+  if (sl_objstore_delete(cs->os, key, &ignored) == 0) return;
+  cs->garbage = sl_realloc(cs->garbage, ((size_t)cs->ngarbage + 1) * sizeof *cs->garbage);
+  cs->garbage[cs->ngarbage++] = sl_strdup(key);
+}
+
+/* Retries the deletes that failed before; keys a retained checkpoint uses again are kept. */
+static void retry_garbage(sl_ckpt_store *cs) {
+  int n = cs->ngarbage;
+  char **keys = cs->garbage;
+  cs->garbage = NULL;
+  cs->ngarbage = 0;
+  for (int i = 0; i < n; i++) {
+    if (!referenced(cs, keys[i], -1)) delete_or_remember(cs, keys[i]);
+    free(keys[i]);
+  }
+  free(keys);
 }
 
 /* Keeps m among the retained checkpoints, in id order (once). */
@@ -199,8 +226,7 @@ static int drop_oldest(sl_ckpt_store *cs) {
   for (int i = 0; i < old->nfiles; i++) {
     const sl_manifest_file *f = &old->files[i];
     if (f->shared && referenced(cs, f->key, 0)) continue;
-    sl_err_clear(&err);
-    (void)sl_objstore_delete(cs->os, f->key, &err); /* best effort: clean() removes leftovers */
+    delete_or_remember(cs, f->key);
   }
   memmove(cs->ret, cs->ret + 1, (size_t)(cs->nret - 1) * sizeof *cs->ret);
   cs->nret--;
@@ -305,18 +331,15 @@ int sl_ckpt_store_write(sl_ckpt_store *cs, sl_manifest *m, const sl_ckpt_file *f
 
   if (rc) {
     /* Undo this attempt; a separate err keeps the first error in the caller's. */
-    for (int i = 0; i < nup; i++) {
-      if (referenced(cs, uploaded[i], -1)) continue;
-      sl_err ignored;
-      sl_err_clear(&ignored);
-      (void)sl_objstore_delete(cs->os, uploaded[i], &ignored); /* best effort: clean() removes leftovers */
-    }
+    for (int i = 0; i < nup; i++)
+      if (!referenced(cs, uploaded[i], -1)) delete_or_remember(cs, uploaded[i]);
     drop_files(m);
   } else {
     retain(cs, m);
     if (!cs->first_written) cs->first_written = m->checkpoint_id;
     while (cs->nret > cs->num_retained)
       if (drop_oldest(cs) != 0) break; /* retried after the next checkpoint */
+    retry_garbage(cs);
   }
   for (int i = 0; i < nup; i++) free(uploaded[i]);
   free(uploaded);

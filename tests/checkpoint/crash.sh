@@ -2,24 +2,28 @@
 # crash.sh - kill -9 a checkpointing job at random moments and restart it with --restore latest,
 # again and again until it finishes; its committed output must equal an uninterrupted run's.
 #
-# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS]
+# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS] [INTERVAL_MS]
 #   KILLS        how many times to kill it (at least; the job may finish sooner, then the input
 #                is too small and the test fails)
 #   ROWS         input transactions (default 2000000)
 #   BACKEND      rocksdb (default) or hashmap
 #   CHECKPOINTS  file (default: a temp folder, a checkpoint every 20 ms), s3 (a fresh prefix in
-#                $SLUICE_TEST_S3_BUCKET at $SLUICE_TEST_S3_ENDPOINT, every 300 ms; run under
+#                $SLUICE_TEST_S3_BUCKET through $SLUICE_TEST_S3_FLAKY_ENDPOINT, every 300 ms; run under
 #                tests/services/with_s3.sh), or a file:// or s3:// URI
+#   INTERVAL_MS  the checkpoint interval instead of those defaults
 #
-# When to kill: each run is killed at a random moment within one checkpoint interval after its
-# K-th completed checkpoint (K = 0: after its start). K is 0 for the first run, at least 1 for the
-# second (so every later run restores), then random from 0 to M, where M is the number of
-# intervals in a twentieth of an uninterrupted run, at least 1: with frequent checkpoints
-# (file://) a run gets several, with slow ones (S3) one or two, and ten kills take the job about
-# a third of the way either way. Runs die before their first checkpoint, while restoring
-# and in the middle of checkpoints. Timing kills by the job's own log rather than by the clock
-# keeps the test the same on slow (sanitizer) builds.
-# Only bash and coreutils.
+# When to kill: at a random moment of a run's checkpoint cycle, timed by the job's own log rather
+# than the clock (which keeps the test the same on slow sanitizer builds). Each run waits for its
+# anchor (its start for the first run and every fourth, which may thus die while restoring; else
+# its "restoring from" line), then for K completed checkpoints, and is killed within one interval
+# after that, or, when K = 0, within one interval plus the median upload: before, during or just
+# after its first checkpoint. K is random from 0 to M, the number of intervals in an uninterrupted
+# run over twice the kills (0 for 10 kills on S3, several on file://), and at least 1 in the
+# second run, so that the later ones restore. A run moves the job on by about K checkpoints;
+# should the kills have taken it past two thirds of an uninterrupted run's checkpoints, the
+# remaining runs die within one interval of their restore, before their first checkpoint, so
+# that all kills happen.
+# Only bash, coreutils and awk.
 set -euo pipefail
 sluice=$(readlink -f "$1")
 kills=$2
@@ -28,7 +32,8 @@ backend=${4:-rocksdb}
 where=${5:-file}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/sluice-crash-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pid=""
+trap '[ -z "$pid" ] || { kill -9 "$pid"; wait "$pid"; } 2>/dev/null; rm -rf "$work"' EXIT
 
 case "$where" in
   file) uri="file://$work/ckpt" interval=20 ;;
@@ -37,12 +42,16 @@ case "$where" in
   s3://*) uri=$where interval=300 ;;
   *) echo "crash test: CHECKPOINTS must be file, s3 or a file:// or s3:// URI, not '$where'" >&2; exit 2 ;;
 esac
+interval=${6:-$interval}
 
 bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$rows" 500 7 > "$work/tx.json"
 
 s3_settings=""
 if [ "${uri#s3://}" != "$uri" ]; then
-  s3_settings="SET 's3.endpoint' = '${SLUICE_TEST_S3_ENDPOINT:?run under tests/services/with_s3.sh}';
+  # Through with_s3.sh's proxy (passing everything): it forwards a PUT only once its body has
+  # arrived, so that a PUT cut short by kill -9 leaves no object, as on S3 (s3rver on its own
+  # would store the part it got, e.g. an empty _metadata).
+  s3_settings="SET 's3.endpoint' = '${SLUICE_TEST_S3_FLAKY_ENDPOINT:?run under tests/services/with_s3.sh}';
 SET 's3.path.style.access' = 'true';"
 fi
 
@@ -76,16 +85,18 @@ job "$work/out" "SET 'execution.checkpointing.interval' = '$interval ms';
 SET 'state.checkpoints.dir' = '$uri';
 SET 'state.checkpoints.num-retained' = '2';" > "$work/job.sql"
 
-most=$(( span / (20 * interval) ))
-[ "$most" -ge 1 ] || most=1
+most=$(( span / (2 * kills * interval) ))
+limit=$(( 2 * span / (3 * interval) )) # checkpoints in two thirds of an uninterrupted run
 
-# Waits until run $1 has logged $2 completed checkpoints (in $work/run.log) or has ended.
-wait_checkpoints() {
+# Waits until run $1 has logged $2 lines matching $3 (in $work/run.log) or has ended.
+wait_lines() {
   while kill -0 "$1" 2>/dev/null; do
-    [ "$(grep -c ' complete in ' "$work/run.log" || true)" -lt "$2" ] || return 0
+    [ "$(grep -cE "$3" "$work/run.log" || true)" -lt "$2" ] || return 0
     sleep 0.01
   done
 }
+# The durations of the completed checkpoints so far, in ms, one a line, sorted.
+uploads() { grep -o 'complete in [0-9]* ms' "$work/log" | tr -dc '0-9\n' | sort -n || true; }
 
 killed=0
 runs=0
@@ -95,18 +106,32 @@ while :; do
   "$sluice" run -q "$work/job.sql" --restore latest 2> "$work/run.log" &
   pid=$!
   if [ "$killed" -lt "$kills" ]; then
-    # The first run dies before any checkpoint, the second after at least one, so that every
-    # later run restores; from then on at random.
-    case $runs in
-      1) k=0 ;;
-      2) k=$(( 1 + RANDOM % most )) ;;
-      *) k=$(( RANDOM % (most + 1) )) ;;
-    esac
-    wait_checkpoints "$pid" "$k"
-    ms=$(( RANDOM % interval ))
+    # From where the kill is timed: the start, for the first run and every fourth (these may die
+    # while restoring), else the moment the run has restored (or started fresh).
+    if [ "$runs" -gt 1 ] && [ $((runs % 4)) -ne 0 ]; then
+      wait_lines "$pid" 1 'restoring from|starting fresh'
+    fi
+    # Then K checkpoints: at least one in the second run, so that the runs after it restore.
+    k=$(( RANDOM % (most + 1) ))
+    [ "$runs" -ne 2 ] || k=$(( k + 1 ))
+    done_ckpts=$(grep -o 'checkpoint [0-9]* complete' "$work/log" | tr -dc '0-9\n' | sort -n | tail -1 || true)
+    if [ "$runs" -gt 2 ] && [ "${done_ckpts:-0}" -ge "$limit" ]; then
+      # The kills have taken the job far enough: die before the run's first checkpoint.
+      window=$interval
+    elif [ "$k" -eq 0 ]; then
+      # The run's first checkpoint starts one interval after its restore and takes about the
+      # median upload: most kills land before it, many during it, some just after.
+      median=$(uploads | awk '{ d[NR] = $1 } END { if (NR) print d[int((NR + 1) / 2)] }')
+      window=$(( interval + ${median:-$interval} ))
+    else
+      wait_lines "$pid" "$k" ' complete in '
+      window=$interval
+    fi
+    ms=$(( RANDOM % window ))
     sleep "$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))"
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
+      pid=""
       cat "$work/run.log" >> "$work/log"
       echo "crash test: run $runs killed" >> "$work/log"
       killed=$((killed + 1))
@@ -115,6 +140,7 @@ while :; do
   fi
   status=0
   wait "$pid" || status=$?
+  pid=""
   cat "$work/run.log" >> "$work/log"
   if [ "$status" -ne 0 ]; then
     echo "crash test: run $runs failed (exit $status):" >&2
@@ -141,6 +167,6 @@ if [ "$restores" -lt $((kills / 2)) ]; then
   exit 1
 fi
 # How far the kills took the job: the last run's checkpoint and the job's last one.
-from=$(grep -o '(checkpoint [0-9]*)$' "$work/log" | tail -1 | tr -dc '0-9')
-last=$(grep -o 'checkpoint [0-9]* complete in' "$work/log" | tail -1 | tr -dc '0-9')
+from=$(grep -o '(checkpoint [0-9]*)$' "$work/log" | tail -1 | tr -dc '0-9' || true)
+last=$(grep -o 'checkpoint [0-9]* complete in' "$work/log" | tail -1 | tr -dc '0-9' || true)
 echo "crash test: $killed kills, $runs runs, $restores restores, the last from checkpoint ${from:-0} of ${last:-0}, $(wc -l < "$work/got.txt") rows: output equals an uninterrupted run ($backend, ${uri%%://*}, every $interval ms)"

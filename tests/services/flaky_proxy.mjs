@@ -157,19 +157,25 @@ const server = http.createServer((req, res) => {
   }
   const headers = { ...req.headers };
   delete headers.expect; // this proxy already answered 100-continue
-  const up = http.request({
-    host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent,
-  }, (ures) => {
-    log(req, ures.statusCode);
-    res.writeHead(ures.statusCode, ures.headers);
-    ures.pipe(res);
+  // The body is forwarded only once it has fully arrived: a client killed in the middle of a PUT
+  // leaves no object, as on S3 (s3rver alone would store the part it got).
+  const body = [];
+  req.on('data', (c) => body.push(c));
+  req.on('end', () => {
+    const up = http.request({
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent,
+    }, (ures) => {
+      log(req, ures.statusCode);
+      res.writeHead(ures.statusCode, ures.headers);
+      ures.pipe(res);
+    });
+    up.on('error', (e) => {
+      log(req, 502);
+      if (!res.headersSent) s3Error(res, 502, 'BadGateway', `flaky_proxy: upstream: ${e.message}`);
+      else res.destroy();
+    });
+    up.end(Buffer.concat(body));
   });
-  up.on('error', (e) => {
-    log(req, 502);
-    if (!res.headersSent) s3Error(res, 502, 'BadGateway', `flaky_proxy: upstream: ${e.message}`);
-    else res.destroy();
-  });
-  req.pipe(up);
 });
 
 server.keepAliveTimeout = 30000;

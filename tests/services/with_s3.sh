@@ -11,6 +11,7 @@
 #   SLUICE_TEST_S3_FLAKY_ENDPOINT  the proxy in front of the same server
 #   SLUICE_TEST_S3_FLAKY_CONTROL   the proxy's control file (language: flaky_proxy.mjs header)
 #   SLUICE_TEST_S3_FLAKY_LOG       the proxy's request log, one "METHOD URL STATUS" line each
+#   SLUICE_TEST_S3_DATA            s3rver's data folder (objects as files)
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION   what s3rver accepts (its built-in key)
 # Set SLUICE_TEST_S3_KEEP=1 to keep the data folder (its path is printed) for a post-mortem.
 set -uo pipefail
@@ -85,6 +86,7 @@ export SLUICE_TEST_S3_BUCKET="$bucket"
 export SLUICE_TEST_S3_FLAKY_ENDPOINT="http://127.0.0.1:$proxy_port"
 export SLUICE_TEST_S3_FLAKY_CONTROL="$data/flaky.ctl"
 export SLUICE_TEST_S3_FLAKY_LOG="$data/flaky.log"
+export SLUICE_TEST_S3_DATA="$data/s3" # s3rver's objects, as files (for tests that look inside)
 
 # In the background so that a TERM (a test timeout) reaches the trap at once.
 "$@" <&0 &
