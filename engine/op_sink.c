@@ -211,7 +211,7 @@ static int sink_checkpoint_complete(sl_op *op, int64_t id) {
     done++;
     if (rc) break;
   }
-  memmove(s->pending, s->pending + done, sizeof(pending_commit) * (size_t)(s->npending - done));
+  if (done) memmove(s->pending, s->pending + done, sizeof(pending_commit) * (size_t)(s->npending - done));
   s->npending -= done;
   return rc;
 }
