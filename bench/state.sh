@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     --ckpt-changed) ckpt_changed=${2:?}; shift 2 ;;
     --ckpt-front-cache) ckpt_front=${2:?}; shift 2 ;;
     --no-wait) wait_idle=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "state.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
