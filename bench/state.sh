@@ -101,12 +101,13 @@ timed() {
 }
 # The "N rows written" of a job summary.
 written() { sed -n 's/.* \([0-9][0-9]*\) rows written.*/\1/p' "$1"; }
-# ckpt_field LOG N FIELD: of "checkpoint N complete in MS ms: F files, S bytes of state, U bytes
-# uploaded" (optionally prefixed by a time stamp), FIELD ms|files|state|uploaded|at.
+# ckpt_field LOG N FIELD: of "checkpoint N complete in MS ms (job paused P ms): F files, S bytes of
+# state, U bytes uploaded" (optionally prefixed by a time stamp), FIELD ms|paused|files|state|uploaded|at.
 ckpt_field() {
   awk -v n="$2" -v f="$3" '{
     for (i = 1; i <= NF; i++) if ($i == "checkpoint" && $(i + 1) == n && $(i + 2) == "complete") {
-      v["at"] = $1; v["ms"] = $(i + 4); v["files"] = $(i + 6); v["state"] = $(i + 8); v["uploaded"] = $(i + 12)
+      v["at"] = $1; v["ms"] = $(i + 4); v["paused"] = $(i + 8); v["files"] = $(i + 10); v["state"] = $(i + 12)
+      v["uploaded"] = $(i + 16)
       print v[f]; exit
     }
   }' "$1"
@@ -417,12 +418,12 @@ part_checkpoint() {
         local l=$work/ckpt-last.log f1 f2
         f1="$(ckpt_field "$l" 1 ms) $(ckpt_field "$l" 1 files) $(ckpt_field "$l" 1 state) $(ckpt_field "$l" 1 uploaded) $(ckpt_field "$l" 1 at)"
         f2="$(ckpt_field "$l" 2 ms) $(ckpt_field "$l" 2 files) $(ckpt_field "$l" 2 state) $(ckpt_field "$l" 2 uploaded) $(ckpt_field "$l" 2 at)"
-        # size mode keys iv p1 rss  ms1 files1 state1 up1 at1  ms2 files2 state2 up2 at2  t0
+        # size mode keys iv p1 rss  ms1 files1 state1 up1 at1  ms2 files2 state2 up2 at2  t0  paused1 paused2
         if [ "$r_ok" != 1 ]; then
           log "  WARNING: checkpoint 1 ended after checkpoint 2 was due: checkpoint 2 may not show phase 2; run not counted"
           continue
         fi
-        echo "$size $mode $keys $iv $r_p1 $r_rss $f1 $f2 $r_t0" >> "$res"
+        echo "$size $mode $keys $iv $r_p1 $r_rss $f1 $f2 $r_t0 $(ckpt_field "$l" 1 paused) $(ckpt_field "$l" 2 paused)" >> "$res"
         log "  $size MB $mode run $i: phase 1 $r_p1 s, peak RSS $r_rss MB; ckpt 1 (ms files state uploaded at): $f1; ckpt 2: $f2"
         # Checkpoint 1 must have seen all of phase 1: then checkpoint 2 holds barely more state.
         if awk -v a="$(ckpt_field "$l" 1 state)" -v b="$(ckpt_field "$l" 2 state)" 'BEGIN { exit !(b > 1.25 * a) }'; then
@@ -432,29 +433,30 @@ part_checkpoint() {
     done
   done
   # Medians per (size, mode). End-to-end = when the completion line arrived minus when the timer
-  # was due (job start + n x interval): includes the barrier and the synchronous snapshot, which
-  # the logged duration (the upload) does not.
+  # was due (job start + n x interval): the logged duration plus the wait for the loop to turn.
   {
     header
     echo "(c) checkpoints to a file:// folder on the same disk; per key COUNT(*) and MAX of a 400-character random string"
     echo "    in a 1-day window; checkpoint 1 after every key was written once, checkpoint 2 after $(awk -v f="$ckpt_changed" 'BEGIN { print f * 100 }')% of the keys"
     echo "    changed; RocksDB front cache ${ckpt_front:-64 mb (the default)}; median of $runs runs per row. MB = 2^20 bytes."
-    echo "    'logged ms' is the duration sluice logs; 'e2e s' is from the moment the checkpoint timer was due to the"
-    echo "    completion line (barrier, synchronous snapshot and upload)."
+    echo "    'logged ms' is the duration sluice logs (from the trigger to the completion), 'paused' the part of it the job"
+    echo "    stood still (barrier and synchronous snapshot); 'e2e s' is from the moment the checkpoint timer was due to the"
+    echo "    completion line."
     echo
-    printf '%-6s %-12s %9s %8s | %9s %9s %9s %7s | %9s %9s %9s %7s | %7s\n' "state" "mode" "keys" "phase1 s" \
-      "1: MB" "uploaded" "logged ms" "e2e s" "2: MB" "uploaded" "logged ms" "e2e s" "RSS MB"
+    printf '%-6s %-12s %9s %8s | %9s %9s %9s %9s %7s | %9s %9s %9s %9s %7s | %7s\n' "state" "mode" "keys" "phase1 s" \
+      "1: MB" "uploaded" "logged ms" "paused ms" "e2e s" "2: MB" "uploaded" "logged ms" "paused ms" "e2e s" "RSS MB"
     awk '
       function med(s,   n, a, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
       { g = $1 " " $2; if (!(g in keys)) order[++ng] = g
         keys[g] = $3; p1[g] = p1[g] " " $5; rss[g] = rss[g] " " $6
+        pa1[g] = pa1[g] " " $18; pa2[g] = pa2[g] " " $19
         ms1[g] = ms1[g] " " $7; st1[g] = st1[g] " " $9; up1[g] = up1[g] " " $10; e1[g] = e1[g] " " ($11 - $17 - $4)
         ms2[g] = ms2[g] " " $12; st2[g] = st2[g] " " $14; up2[g] = up2[g] " " $15; e2[g] = e2[g] " " ($16 - $17 - 2 * $4) }
       END { for (i = 1; i <= ng; i++) { g = order[i]; split(g, p, " ")
-        printf "%-6s %-12s %9d %8.1f | %9.1f %9.1f %9d %7.2f | %9.1f %9.1f %9d %7.2f | %7d\n", p[1] " MB", p[2], keys[g], med(p1[g]),
-          med(st1[g]) / 1048576, med(up1[g]) / 1048576, med(ms1[g]), med(e1[g]),
-          med(st2[g]) / 1048576, med(up2[g]) / 1048576, med(ms2[g]), med(e2[g]), med(rss[g]) } }' "$res"
+        printf "%-6s %-12s %9d %8.1f | %9.1f %9.1f %9d %9d %7.2f | %9.1f %9.1f %9d %9d %7.2f | %7d\n", p[1] " MB", p[2], keys[g],
+          med(p1[g]), med(st1[g]) / 1048576, med(up1[g]) / 1048576, med(ms1[g]), med(pa1[g]), med(e1[g]),
+          med(st2[g]) / 1048576, med(up2[g]) / 1048576, med(ms2[g]), med(pa2[g]), med(e2[g]), med(rss[g]) } }' "$res"
   } | tee "$out/state-checkpoint$tag.txt"
 }
 

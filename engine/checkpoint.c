@@ -47,7 +47,8 @@ struct sl_ckpt_coord {
   sl_manifest *uploading;
   sl_state_files files;
   char *snap_dir;
-  int64_t started_ms;
+  int64_t started_ms;       /* when the checkpoint was triggered */
+  int64_t paused_ms;        /* how long the job stood still for its synchronous part */
   int upload_rc;
   sl_err upload_err;
   /* counts */
@@ -194,8 +195,9 @@ static int finish_upload(sl_ckpt_coord *c) {
     sl_ckpt_store_path(c->store, m->checkpoint_id, &c->last_uri);
     int64_t state_bytes = 0;
     for (int i = 0; i < m->nfiles; i++) state_bytes += m->files[i].size;
-    logf_(c, "%s %lld complete in %lld ms: %d files, %lld bytes of state, %lld bytes uploaded%s%s",
+    logf_(c, "%s %lld complete in %lld ms (job paused %lld ms): %d files, %lld bytes of state, %lld bytes uploaded%s%s",
           m->savepoint ? "savepoint" : "checkpoint", (long long)m->checkpoint_id, (long long)(now_ms() - c->started_ms),
+          (long long)c->paused_ms,
           m->nfiles, (long long)state_bytes, (long long)sl_ckpt_store_last_uploaded(c->store),
           m->savepoint ? ", written to " : "", m->savepoint ? c->last_uri.data : "");
     for (int i = 0; i < c->dag->nops && !rc; i++) {
@@ -224,6 +226,7 @@ int64_t sl_ckpt_begin(sl_ckpt_coord *c, bool savepoint, bool finished) {
   m->checkpoint_id = c->next_id++;
   m->plan_fingerprint = c->fingerprint;
   m->timestamp_ms = now_ms();
+  c->started_ms = m->timestamp_ms;
   m->savepoint = savepoint;
   m->finished = finished;
   m->backend = sl_strdup(sl_state_backend_name(c->ctx->state));
@@ -258,7 +261,7 @@ int sl_ckpt_end(sl_ckpt_coord *c, bool wait) {
   }
   store_of(c);
   c->uploading = m;
-  c->started_ms = now_ms();
+  c->paused_ms = now_ms() - c->started_ms;
   c->in_flight = true;
   c->threaded = pthread_create(&c->thread, NULL, upload_main, c) == 0;
   if (!c->threaded) upload_main(c); /* no thread to be had: upload right here */

@@ -2,8 +2,8 @@
  * hashmap backend and a bounded write-back layer in front of RocksDB for the rocksdb backend.
  *
  * With RocksDB, a miss goes to the DB only for namespaces that have been spilled there (or after
- * a restore), so a fresh window never pays for a DB read. When the layer outgrows its budget,
- * every dirty entry is written to the DB in one batch and the layer is emptied. */
+ * a restore), so a fresh window never pays for a DB read. When the layer outgrows its budget, a
+ * CLOCK sweep evicts entries not used since it last passed, writing the dirty ones to the DB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,52 +194,6 @@ static int64_t expiry_for(const sl_kstate *s) { return s->ttl_us > 0 ? s->be->no
 
 void sl_kstate_mark_in_db(sl_kstate *s, uint64_t ns) { find_ns(s, ns, true)->in_db = true; }
 
-/* ---- Spilling to RocksDB ------------------------------------------------------------------ */
-
-/* Writes every dirty in-memory entry to the DB (one batch per state); entries become clean. */
-static int flush_dirty(sl_state_backend *be, sl_err *err) {
-  for (int i = 0; i < be->nstates; i++) {
-    sl_kstate *s = be->states[i];
-    for (int j = 0; j < s->nns; j++) {
-      nsmap *n = &s->nss[j];
-      size_t pos = 0;
-      void *slot;
-      while ((slot = sl_state_map_at(n->m, &pos))) {
-        centry *e = slot;
-        if (!e->dirty) continue;
-        size_t klen;
-        const void *key = sl_state_map_key(n->m, slot, &klen);
-        sl_rdb_key(&be->scratch, sl_state_hash(key, klen), n->ns, key, (uint32_t)klen);
-        const void *v = CENTRY_VALUE(e);
-        if (s->value_size == SL_KSTATE_VAR) memcpy(&v, CENTRY_VALUE(e), sizeof v);
-        sl_rdb_put(be, s, be->scratch.data, be->scratch.len, e->ts, v, e->vlen);
-        e->dirty = 0;
-        if (!n->in_db) sl_rdb_mark_ns(be, s, n->ns, true);
-        n->in_db = true;
-      }
-    }
-  }
-  return sl_rdb_commit(be, err);
-}
-
-/* Empties the in-memory layer once it is over budget (never while a drain iterates it). */
-int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
-  if (!be->rdb || be->draining || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;
-  int rc = flush_dirty(be, err);
-  if (rc) return rc;
-  for (int i = 0; i < be->nstates; i++) {
-    sl_kstate *s = be->states[i];
-    for (int j = 0; j < s->nns; j++) {
-      free_var_values(s, s->nss[j].m);
-      sl_state_map_free(s->nss[j].m);
-      s->nss[j].m = sl_state_map_new(sl_kstate_slot_size(s));
-    }
-  }
-  return 0;
-}
-
-/* ---- Entries ------------------------------------------------------------------------------ */
-
 /* Frees a variable-length entry's value before the entry itself goes. */
 static void drop_var(const sl_kstate *s, centry *e) {
   if (s->value_size != SL_KSTATE_VAR) return;
@@ -248,6 +202,82 @@ static void drop_var(const sl_kstate *s, centry *e) {
   free(p);
   s->be->var_bytes -= e->vlen;
 }
+
+/* ---- Spilling to RocksDB ------------------------------------------------------------------ */
+
+/* Adds an in-memory entry to the pending RocksDB batch; it becomes clean. */
+static void write_entry(sl_kstate *s, nsmap *n, centry *e) {
+  sl_state_backend *be = s->be;
+  size_t klen;
+  const void *key = sl_state_map_key(n->m, e, &klen);
+  sl_rdb_key(&be->scratch, sl_state_hash(key, klen), n->ns, key, (uint32_t)klen);
+  const void *v = CENTRY_VALUE(e);
+  if (s->value_size == SL_KSTATE_VAR) memcpy(&v, CENTRY_VALUE(e), sizeof v);
+  sl_rdb_put(be, s, be->scratch.data, be->scratch.len, e->ts, v, e->vlen);
+  e->dirty = 0;
+  if (!n->in_db) sl_rdb_mark_ns(be, s, n->ns, true);
+  n->in_db = true;
+}
+
+/* Writes every dirty in-memory entry to the DB (one batch); entries become clean. */
+static int flush_dirty(sl_state_backend *be, sl_err *err) {
+  for (int i = 0; i < be->nstates; i++) {
+    sl_kstate *s = be->states[i];
+    for (int j = 0; j < s->nns; j++) {
+      nsmap *n = &s->nss[j];
+      size_t pos = 0;
+      void *slot;
+      while ((slot = sl_state_map_at(n->m, &pos)))
+        if (((centry *)slot)->dirty) write_entry(s, n, slot);
+    }
+  }
+  return sl_rdb_commit(be, err);
+}
+
+/* Evicts entries, the least recently used first (CLOCK: an entry used since the sweep last
+ * passed it is spared once), until the layer holds at most `target` bytes. Dirty entries are
+ * written to the DB as they go. The sweep resumes where it stopped, so every entry is met in
+ * turn; two passes over everything always reach the target. */
+static int evict(sl_state_backend *be, size_t target, sl_err *err) {
+  size_t bytes = layer_bytes(be);
+  for (int pass = 0; pass < 2 * be->nstates + 2 && bytes > target; pass++) {
+    if (be->sweep_state >= be->nstates) be->sweep_state = 0, be->sweep_ns = 0, be->sweep_pos = 0;
+    sl_kstate *s = be->states[be->sweep_state];
+    for (; be->sweep_ns < s->nns && bytes > target; be->sweep_ns++, be->sweep_pos = 0) {
+      nsmap *n = &s->nss[be->sweep_ns];
+      void *slot;
+      while (bytes > target && (slot = sl_state_map_at(n->m, &be->sweep_pos))) {
+        centry *e = slot;
+        if (e->used) {
+          e->used = 0;
+          continue;
+        }
+        if (e->dirty) write_entry(s, n, e);
+        size_t before = sl_state_map_bytes(n->m) + be->var_bytes, klen;
+        const void *key = sl_state_map_key(n->m, e, &klen);
+        /* The key lives in the entry: delete by a copy of it. */
+        sl_buf_reset(&be->drained);
+        sl_buf_add(&be->drained, key, klen);
+        drop_var(s, e);
+        sl_state_map_delete(n->m, be->drained.data, klen, sl_state_hash(be->drained.data, klen));
+        be->sweep_pos--; /* the cluster shifted back into this position */
+        bytes -= before - (sl_state_map_bytes(n->m) + be->var_bytes);
+      }
+      if (bytes <= target) break;
+    }
+    if (bytes > target) be->sweep_state++, be->sweep_ns = 0, be->sweep_pos = 0;
+  }
+  return sl_rdb_commit(be, err);
+}
+
+/* Brings the in-memory layer back under budget once it is over (never while a drain iterates
+ * it): a quarter of the budget is evicted at a time, so that most hot entries stay. */
+int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
+  if (!be->rdb || be->draining || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;
+  return evict(be, be->cfg.front_cache_bytes / 4 * 3, err);
+}
+
+/* ---- Entries ------------------------------------------------------------------------------ */
 
 static void set_var(const sl_kstate *s, centry *e, const void *value, uint32_t vlen) {
   void *old;
@@ -271,6 +301,7 @@ static int lookup(sl_kstate *s, uint64_t ns, const void *key, uint32_t klen, uin
   nsmap *n = find_ns(s, ns, create);
   if (!n) return 0;
   centry *e = sl_state_map_get(n->m, key, klen, hash);
+  if (e) e->used = 1;
   if (e && expired(s, e->ts)) {
     /* Expired: gone, as if deleted (the DB copy, if any, is overwritten or deleted below). */
     drop_var(s, e);

@@ -122,8 +122,21 @@ int sl_rdb_open(sl_state_backend *be, const char *restore_dir, sl_err *err) {
   r->cache = rocksdb_cache_create_lru(be->cfg.block_cache_bytes);
   r->table = rocksdb_block_based_options_create();
   rocksdb_block_based_options_set_block_cache(r->table, r->cache);
+  /* Index and filter blocks are charged to the block cache, so memory stays bounded, but split
+   * into 4 KB partitions under a pinned top level: with whole-file filters, a cache smaller than
+   * the state evicts them and every lookup re-reads a filter block of ~1 MB. */
   rocksdb_block_based_options_set_cache_index_and_filter_blocks(r->table, 1);
+  rocksdb_block_based_options_set_cache_index_and_filter_blocks_with_high_priority(r->table, 1);
+  rocksdb_block_based_options_set_pin_top_level_index_and_filter(r->table, 1);
+  rocksdb_block_based_options_set_pin_l0_filter_and_index_blocks_in_cache(r->table, 1);
+  rocksdb_block_based_options_set_index_type(r->table, rocksdb_block_based_table_index_type_two_level_index_search);
+  rocksdb_block_based_options_set_partition_filters(r->table, 1);
+  rocksdb_block_based_options_set_metadata_block_size(r->table, 4096);
   rocksdb_block_based_options_set_filter_policy(r->table, rocksdb_filterpolicy_create_bloom(10));
+  /* Most lookups are of keys not in the DB (a key's first row in a window): a memtable bloom
+   * filter answers them without walking the skip list. */
+  rocksdb_options_set_memtable_prefix_bloom_size_ratio(r->opts, 0.1);
+  rocksdb_options_set_memtable_whole_key_filtering(r->opts, 1);
   rocksdb_options_set_block_based_table_factory(r->opts, r->table);
   r->ttl_filter = rocksdb_compactionfilter_create(be, ttl_filter_destroy, ttl_filter, ttl_filter_name);
   rocksdb_options_set_compaction_filter(r->opts, r->ttl_filter);

@@ -11,7 +11,8 @@ typedef struct centry {
   int64_t ts;          /* expiry (processing time, us) or 0 for never: last write + TTL */
   uint32_t vlen;       /* value length */
   uint8_t dirty;       /* changed since it was last written to RocksDB */
-  uint8_t pad[3];
+  uint8_t used;        /* read or written since the eviction sweep last passed (CLOCK) */
+  uint8_t pad[2];
 } centry;
 
 #define CENTRY_VALUE(e) ((unsigned char *)(e) + sizeof(centry))
@@ -41,6 +42,9 @@ struct sl_state_backend {
   int nstates, capstates;
   size_t var_bytes;     /* variable-length values held by the in-memory layer */
   int draining;         /* > 0 while a drain iterates: no spilling */
+  int sweep_state;      /* where the eviction sweep stands: state, namespace, table position */
+  int sweep_ns;
+  size_t sweep_pos;
   int64_t (*now_us)(void *arg);
   void *clock_arg;
   void *rdb;            /* rocksdb_backend.c's handle, NULL for hashmap */

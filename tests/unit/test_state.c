@@ -1,5 +1,6 @@
 /* test_state.c - keyed state: one suite run over both backends (hashmap, rocksdb). */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,64 @@ START_TEST(drain_larger_than_cache) {
 }
 END_TEST
 
+/* Checks each drained value against the expected sum for its key. */
+typedef struct sums {
+  const int64_t *want;
+  int n, wrong;
+} sums;
+
+static int sum_visit(void *arg, const void *key, uint32_t klen, const void *value, uint32_t vlen) {
+  sums *c = arg;
+  int k;
+  ck_assert_uint_eq(klen, sizeof k);
+  memcpy(&k, key, sizeof k);
+  int64_t v;
+  if (vlen == sizeof v) memcpy(&v, value, sizeof v);
+  else v = -1;
+  if (v != c->want[k]) c->wrong++;
+  c->n++;
+  return 0;
+}
+
+/* A hot set updated at every step among a stream of cold keys, through many evictions: every
+ * fixed and variable-length value survives being written out and read back. */
+START_TEST(eviction_keeps_values) {
+  sl_err err;
+  sl_err_clear(&err);
+  enum { N = 20000, HOT = 64 };
+  sl_state_backend *be = backend(_i, 96 << 10, &err);
+  sl_kstate *f, *v;
+  ck_assert_int_eq(sl_kstate_open(be, "1/fixed", 8, 0, &f, &err), 0);
+  ck_assert_int_eq(sl_kstate_open(be, "1/var", SL_KSTATE_VAR, 0, &v, &err), 0);
+  int64_t *want = calloc(N, sizeof *want);
+  for (int round = 0; round < 4; round++) {
+    for (int i = 0; i < N; i++) {
+      int keys[2] = {i, i % HOT};
+      for (int j = 0; j < 2; j++) {
+        int k = keys[j];
+        uint64_t hash = sl_state_hash(&k, sizeof k);
+        void *slot;
+        bool created;
+        if (sl_kstate_upsert(f, 7, &k, sizeof k, hash, &slot, &created)) ck_abort_msg("upsert: %s", err.msg);
+        *(int64_t *)slot += i + 1;
+        want[k] += i + 1;
+        if (sl_kstate_put(v, 7, &k, sizeof k, hash, &want[k], sizeof want[k])) ck_abort_msg("put: %s", err.msg);
+      }
+      if (i % 100 == 99 && sl_state_backend_trim(be, &err)) ck_abort_msg("trim: %s", err.msg);
+    }
+  }
+  sums fs = {.want = want}, vs = {.want = want};
+  ck_assert_int_eq(sl_kstate_drain(f, 7, sum_visit, &fs), 0);
+  ck_assert_int_eq(sl_kstate_drain(v, 7, sum_visit, &vs), 0);
+  ck_assert_int_eq(fs.n, N);
+  ck_assert_int_eq(fs.wrong, 0);
+  ck_assert_int_eq(vs.n, N);
+  ck_assert_int_eq(vs.wrong, 0);
+  free(want);
+  sl_state_backend_free(be);
+}
+END_TEST
+
 static int stop_visit(void *arg, const void *key, uint32_t klen, const void *value, uint32_t vlen) {
   (void)arg, (void)key, (void)klen, (void)value, (void)vlen;
   return -7;
@@ -232,8 +291,8 @@ START_TEST(ttl_expires_idle_keys) {
 END_TEST
 
 static void copy_dir(const char *from, const char *to) {
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", from, to);
+  char cmd[2 * PATH_MAX + 16];
+  ck_assert_int_lt(snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", from, to), (int)sizeof cmd);
   ck_assert_int_eq(system(cmd), 0);
 }
 
@@ -325,6 +384,7 @@ int main(void) {
   tcase_add_loop_test(tc, upsert_in_place, 0, 2);
   tcase_add_loop_test(tc, variable_values, 0, 2);
   tcase_add_loop_test(tc, drain_larger_than_cache, 0, 2);
+  tcase_add_loop_test(tc, eviction_keeps_values, 0, 2);
   tcase_add_loop_test(tc, drain_stopped_keeps_namespace, 0, 2);
   tcase_add_loop_test(tc, ttl_expires_idle_keys, 0, 2);
   tcase_add_loop_test(tc, snapshot_and_restore, 0, 2);
