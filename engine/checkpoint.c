@@ -82,7 +82,7 @@ uint64_t sl_dag_fingerprint(const sl_dag *d) {
   sl_buf_init(&b);
   for (int i = 0; i < d->nops; i++) {
     const sl_op *op = d->ops[i];
-    sl_buf_printf(&b, "%d:%s(", op->id, op->vt->name);
+    sl_buf_printf(&b, "%d:%s->%d.%d(", op->id, op->vt->name, op->next ? op->next->id : 0, op->next_port);
     /* Sources and sinks are fingerprinted by name and shape only: moving a file or bucket
      * does not change the query. */
     if (op->vt->explain && op->ninputs > 0 && op->next) op->vt->explain(op, &b);
@@ -411,7 +411,9 @@ int sl_ckpt_restore_ops(sl_ckpt_coord *c) {
     if (!m || strcmp(m->kind, op->vt->name) != 0 || m->data.len < 8)
       return sl_err_set(err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint does not match the job: operator %d (%s) %s",
                         op->id, op->vt->name, m ? "has another kind in the checkpoint" : "is missing from it");
-    memcpy(&op->watermark, m->data.data, 8);
+    int64_t wm;
+    memcpy(&wm, m->data.data, 8);
+    sl_op_reset_watermark(op, wm);
     if (op->vt->restore && op->vt->restore(op, m)) return SL_OP_ERROR;
   }
   return 0;

@@ -1,4 +1,4 @@
-/* dag.c - building and describing the operator chain of a job. */
+/* dag.c - building and describing the operator tree of a job. */
 #include "dag.h"
 
 #include <stdlib.h>
@@ -16,11 +16,15 @@ void sl_dag_add(sl_dag *d, sl_op *op) {
     d->ops = sl_realloc(d->ops, sizeof(sl_op *) * (size_t)d->cap);
   }
   op->id = d->nops + 1;
-  if (d->nops) {
-    d->ops[d->nops - 1]->next = op;
-    op->ninputs = 1;
-  }
+  sl_op_reset_watermark(op, SL_WATERMARK_MIN);
+  op->out_wm = SL_WATERMARK_MIN;
   d->ops[d->nops++] = op;
+}
+
+void sl_dag_connect(sl_op *from, sl_op *to, int port) {
+  from->next = to;
+  from->next_port = port;
+  if (to->ninputs < port + 1) to->ninputs = port + 1;
 }
 
 void sl_dag_free(sl_dag *d) {
@@ -34,12 +38,20 @@ void sl_dag_free(sl_dag *d) {
   free(d);
 }
 
+/* One operator, then its inputs (ops feeding it, by port) one level deeper. */
+static void explain_op(const sl_dag *d, const sl_op *op, int depth, sl_buf *out) {
+  sl_buf_printf(out, "%*s[%d] %s(", depth * 2, "", op->id, op->vt->name);
+  if (op->vt->explain) op->vt->explain(op, out);
+  sl_buf_adds(out, ")\n");
+  for (int port = 0; port < op->ninputs; port++)
+    for (int i = 0; i < d->nops; i++)
+      if (d->ops[i]->next == op && d->ops[i]->next_port == port) {
+        if (op->ninputs > 1) sl_buf_printf(out, "%*s  <- %s input\n", depth * 2, "", port == 0 ? "left" : "right");
+        else sl_buf_printf(out, "%*s  <- forward\n", depth * 2, "");
+        explain_op(d, d->ops[i], depth + 1, out);
+      }
+}
+
 void sl_dag_explain(const sl_dag *d, sl_buf *out) {
-  for (int i = 0; i < d->nops; i++) {
-    const sl_op *op = d->ops[i];
-    sl_buf_printf(out, "%*s[%d] %s(", i * 2, "", op->id, op->vt->name);
-    if (op->vt->explain) op->vt->explain(op, out);
-    sl_buf_adds(out, ")\n");
-    if (i + 1 < d->nops) sl_buf_printf(out, "%*s  -> forward\n", i * 2, "");
-  }
+  if (d->nops) explain_op(d, d->ops[d->nops - 1], 0, out);
 }

@@ -1,4 +1,4 @@
-/* dag.h - a physical job: the operators of one pipeline, source first, and how to run it. */
+/* dag.h - a physical job: its operators (a tree from the sources to the sink), and how to run it. */
 #ifndef SL_DAG_H
 #define SL_DAG_H
 
@@ -7,20 +7,23 @@
 
 typedef struct sl_dag {
   int nops, cap;
-  sl_op **ops;        /* ops[0] is the source; ops[i]->next == ops[i+1] */
+  sl_op **ops;        /* in topological order: an operator after its inputs; the sink last */
   sl_job_ctx *ctx;
   sl_arena arena;     /* names and descriptions built for the physical plan */
 } sl_dag;
 
 sl_dag *sl_dag_new(sl_job_ctx *ctx);
-/* Appends op at the end of the chain. */
+/* Adds op (it gets the next id; its watermarks start at the minimum). */
 void sl_dag_add(sl_dag *d, sl_op *op);
+/* Feeds from's output into input port of to. */
+void sl_dag_connect(sl_op *from, sl_op *to, int port);
 /* Closes every operator and frees the DAG. */
 void sl_dag_free(sl_dag *d);
-/* Runs the pipeline to the end of its bounded input: poll the source until done, then a final
- * watermark and finish() down the chain. Returns 0 or SL_OP_ERROR (ctx->err says why). */
+/* Runs the job to the end of its bounded inputs: polls the sources (the one furthest behind in
+ * event time first), ending each one's path when it is done. Returns 0 or SL_OP_ERROR (ctx->err
+ * says why). */
 int sl_dag_run(sl_dag *d);
-/* The physical DAG as text, one operator per line. */
+/* The physical DAG as text, one operator per line, the sink first and inputs indented. */
 void sl_dag_explain(const sl_dag *d, sl_buf *out);
 
 #endif

@@ -1,7 +1,10 @@
-/* exec.c - drives a job on a libuv loop: an idle handle polls the source one batch at a time,
- * a timer asks for checkpoints, and the end of input travels down the chain as a final
- * watermark followed by finish() (then, with checkpointing, a final checkpoint publishes the
- * output of exactly-once sinks). A stop request ends the job with a savepoint instead. */
+/* exec.c - drives a job on a libuv loop: an idle handle polls a source one batch at a time (the
+ * source furthest behind in event time, so that joins and windows keep little state), a timer
+ * asks for checkpoints, and each source's end of input travels down its path as finish() and a
+ * final watermark. Once every source is done (then, with checkpointing, a final checkpoint
+ * publishes the output of exactly-once sinks) the job ends. A stop request ends it with a
+ * savepoint instead. */
+#include <stdlib.h>
 #include <uv.h>
 
 #include "checkpoint.h"
@@ -15,17 +18,22 @@ typedef struct runner {
   sl_ckpt_coord *ckpt;
   bool checkpoint_due;
   int rc;
+  sl_op **sources;
+  bool *done;
+  int nsources, ndone, turn;
 } runner;
 
-/* End of input: every operator finishes in chain order, so a window fired by finish() reaches
- * operators that have not finished yet. */
-static int finish_chain(sl_dag *d) {
-  for (int i = 0; i < d->nops; i++) {
-    sl_op *op = d->ops[i];
-    if (op->vt->finish(op)) return SL_OP_ERROR;
-    if (sl_op_emit_watermark(op, SL_WATERMARK_MAX)) return SL_OP_ERROR;
+/* The source to poll next: of those not done, the one with the lowest watermark; ties (sources
+ * without watermarks, or equal ones) take turns. */
+static int next_source(runner *r) {
+  int best = -1;
+  for (int k = 0; k < r->nsources; k++) {
+    int i = (r->turn + k) % r->nsources;
+    if (r->done[i]) continue;
+    if (best < 0 || r->sources[i]->out_wm < r->sources[best]->out_wm) best = i;
   }
-  return SL_OP_OK;
+  r->turn = (r->turn + 1) % r->nsources;
+  return best;
 }
 
 static void stop_loop(runner *r, int rc) {
@@ -53,11 +61,15 @@ static void on_idle(uv_idle_t *h) {
     ctx->stopped = true;
     return stop_loop(r, SL_OP_OK);
   }
-  sl_op *src = r->d->ops[0];
+  int i = next_source(r);
+  sl_op *src = r->sources[i];
   int rc = src->vt->poll(src);
   if (rc == SL_OP_OK) return;
   if (rc != SL_OP_DONE) return stop_loop(r, SL_OP_ERROR);
-  rc = finish_chain(r->d);
+  r->done[i] = true;
+  r->ndone++;
+  rc = sl_op_end(src);
+  if (!rc && r->ndone < r->nsources) return;
   if (!rc && r->ckpt) rc = sl_ckpt_trigger(r->ckpt, false, true, true);
   stop_loop(r, rc ? SL_OP_ERROR : SL_OP_OK);
 }
@@ -78,7 +90,15 @@ int sl_dag_run(sl_dag *d) {
   if (ckpt && sl_ckpt_restored_finished(ckpt)) return SL_OP_OK; /* it had already run to the end */
 
   runner r = {.d = d, .ckpt = ckpt};
-  if (uv_loop_init(&r.loop) != 0) return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
+  r.sources = sl_calloc((size_t)d->nops, sizeof(sl_op *));
+  r.done = sl_calloc((size_t)d->nops, sizeof(bool));
+  for (int i = 0; i < d->nops; i++)
+    if (d->ops[i]->ninputs == 0) r.sources[r.nsources++] = d->ops[i];
+  if (uv_loop_init(&r.loop) != 0) {
+    free(r.sources);
+    free(r.done);
+    return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
+  }
   uv_idle_init(&r.loop, &r.idle);
   uv_timer_init(&r.loop, &r.timer);
   r.idle.data = r.timer.data = &r;
@@ -90,6 +110,8 @@ int sl_dag_run(sl_dag *d) {
   uv_close((uv_handle_t *)&r.timer, NULL);
   uv_run(&r.loop, UV_RUN_DEFAULT);
   uv_loop_close(&r.loop);
+  free(r.sources);
+  free(r.done);
   if (ckpt && !r.rc) r.rc = sl_ckpt_wait(ckpt);
   return r.rc;
 }

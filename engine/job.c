@@ -56,7 +56,8 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
   }
   if (ctx.stopped) s->stats.stopped = 1;
   s->stats.jobs++;
-  s->stats.rows_read += dag->nops ? dag->ops[0]->rows_out : 0;
+  for (int i = 0; i < dag->nops; i++)
+    if (dag->ops[i]->ninputs == 0) s->stats.rows_read += dag->ops[i]->rows_out;
   s->stats.rows_written += dag->nops ? dag->ops[dag->nops - 1]->rows_in : 0;
   s->stats.late_rows += ctx.late_rows;
   s->stats.skipped_rows += ctx.skipped_rows;

@@ -1,5 +1,5 @@
-/* op.c - pushing batches, watermarks and checkpoint barriers from one operator to the next, and
- * aligning barriers at operators with several inputs. */
+/* op.c - pushing batches, watermarks, end of input and checkpoint barriers from one operator to
+ * the next; the minimum watermark and barrier alignment at operators with several inputs. */
 #include <stdlib.h>
 
 #include "checkpoint.h"
@@ -14,11 +14,34 @@ int sl_op_emit(sl_op *op, const sl_batch *b) {
 }
 
 int sl_op_emit_watermark(sl_op *op, int64_t wm) {
+  if (wm > op->out_wm) op->out_wm = wm;
   sl_op *next = op->next;
-  if (!next || wm <= next->watermark) return SL_OP_OK;
-  next->watermark = wm;
-  if (!next->vt->on_watermark) return sl_op_emit_watermark(next, wm);
-  return next->vt->on_watermark(next, wm);
+  if (!next) return SL_OP_OK;
+  int port = op->next_port;
+  if (wm <= next->in_wm[port]) return SL_OP_OK;
+  next->in_wm[port] = wm;
+  int64_t min = SL_WATERMARK_MAX;
+  for (int i = 0; i < (next->ninputs > 0 ? next->ninputs : 1); i++)
+    if (next->in_wm[i] < min) min = next->in_wm[i];
+  if (min <= next->watermark) return SL_OP_OK;
+  next->watermark = min;
+  if (!next->vt->on_watermark) return sl_op_emit_watermark(next, min);
+  return next->vt->on_watermark(next, min);
+}
+
+int sl_op_end(sl_op *op) {
+  if (op->vt->finish(op)) return SL_OP_ERROR;
+  if (sl_op_emit_watermark(op, SL_WATERMARK_MAX)) return SL_OP_ERROR;
+  sl_op *next = op->next;
+  if (!next) return SL_OP_OK;
+  next->ended |= 1u << op->next_port;
+  if (__builtin_popcount(next->ended) < (next->ninputs > 0 ? next->ninputs : 1)) return SL_OP_OK;
+  return sl_op_end(next);
+}
+
+void sl_op_reset_watermark(sl_op *op, int64_t wm) {
+  op->watermark = wm;
+  for (int i = 0; i < SL_OP_MAX_INPUTS; i++) op->in_wm[i] = wm;
 }
 
 /* Copies the live rows of b (a held batch must outlive the caller's). */

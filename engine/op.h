@@ -1,8 +1,9 @@
 /* op.h - the operator interface: every node of a running job is an sl_op with this vtable.
  *
- * Operators are connected in a chain (this version runs one pipeline on one thread): a call on an
+ * Operators form a tree (a DAG whose every operator feeds at most one other), run on one thread:
+ * sources are leaves, a join has two inputs (ports 0 and 1), the sink is the root. A call on an
  * operator may push batches and watermarks to its successor with sl_op_emit and
- * sl_op_emit_watermark, synchronously. A batch passed to process() is only valid during the call
+ * sl_op_emit_watermark, synchronously. An operator's watermark is the minimum over its inputs'. A batch passed to process() is only valid during the call
  * and must not be modified; what an operator keeps, it copies into its state (keyed state lives
  * in ctx->state).
  *
@@ -23,6 +24,7 @@
 
 #define SL_WATERMARK_MIN INT64_MIN
 #define SL_WATERMARK_MAX INT64_MAX
+#define SL_OP_MAX_INPUTS 8
 
 typedef struct sl_op sl_op;
 typedef struct sl_job_ctx sl_job_ctx;
@@ -75,7 +77,10 @@ struct sl_op {
   sl_job_ctx *ctx;
   int id;
   int ninputs;           /* 0 for sources, else >= 1 */
-  int64_t watermark;     /* last watermark seen */
+  int64_t watermark;     /* the minimum of the inputs' watermarks: the operator's event time */
+  int64_t in_wm[SL_OP_MAX_INPUTS]; /* last watermark per input */
+  int64_t out_wm;        /* last watermark emitted */
+  uint32_t ended;        /* inputs that reached their end */
   int64_t rows_in, rows_out;
   /* barrier alignment */
   int64_t aligning;      /* checkpoint id being aligned, 0 when none */
@@ -102,6 +107,11 @@ struct sl_job_ctx {
 
 int sl_op_emit(sl_op *op, const sl_batch *b);
 int sl_op_emit_watermark(sl_op *op, int64_t wm);
+/* op's input is over (all of its inputs, or a source's own): finish() it, emit the final
+ * watermark, and end that input of its successor, which finishes once all its inputs ended. */
+int sl_op_end(sl_op *op);
+/* Sets every input watermark and the operator's own to wm (restore). */
+void sl_op_reset_watermark(sl_op *op, int64_t wm);
 /* Sends checkpoint barrier id downstream (sources call it between batches). */
 int sl_op_emit_barrier(sl_op *op, int64_t id);
 /* A batch / barrier arriving on input port of op (what emit calls on the successor). */

@@ -104,7 +104,7 @@ sl_op *sl_op_calc_new(sl_job_ctx *ctx, sl_expr *pred, int nexprs, sl_expr **expr
   op_calc *c = sl_calloc(1, sizeof *c);
   c->base.vt = &calc_vt;
   c->base.ctx = ctx;
-  c->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&c->base, SL_WATERMARK_MIN);
   c->pred = pred;
   c->nexprs = nexprs;
   c->exprs = exprs;

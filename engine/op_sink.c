@@ -238,7 +238,7 @@ sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_s
   op_sink *s = sl_calloc(1, sizeof *s);
   s->base.vt = &sink_vt;
   s->base.ctx = ctx;
-  s->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&s->base, SL_WATERMARK_MIN);
   s->table = table;
   s->desc = desc;
   s->sink = sink;

@@ -190,7 +190,7 @@ sl_op *sl_op_source_new(sl_job_ctx *ctx, const char *table, const char *desc, sl
   op_source *s = sl_calloc(1, sizeof *s);
   s->base.vt = &source_vt;
   s->base.ctx = ctx;
-  s->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&s->base, SL_WATERMARK_MIN);
   s->table = table;
   s->desc = desc;
   s->src = src;
@@ -245,6 +245,6 @@ sl_op *sl_op_values_new(sl_job_ctx *ctx) {
   op_values *v = sl_calloc(1, sizeof *v);
   v->base.vt = &values_vt;
   v->base.ctx = ctx;
-  v->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&v->base, SL_WATERMARK_MIN);
   return &v->base;
 }

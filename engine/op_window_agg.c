@@ -24,6 +24,7 @@
 #include "datetime.h"
 #include "decimal.h"
 #include "ops.h"
+#include "rowcodec.h"
 
 #define ACC_SIZE 32 /* bytes per aggregate accumulator */
 
@@ -74,51 +75,6 @@ typedef struct op_window_agg {
 /* Namespaces order like window ends. */
 static uint64_t ns_of(const window *win) { return (uint64_t)win->end ^ (1ULL << 63); }
 
-/* ---- Keys --------------------------------------------------------------------------------- */
-
-static void key_add_value(sl_buf *k, const sl_col *c, uint32_t row) {
-  if (sl_col_is_null(c, row)) {
-    sl_buf_addc(k, 0);
-    return;
-  }
-  sl_buf_addc(k, 1);
-  switch (sl_type_phys(c->type)) {
-    case SL_PHYS_I64: sl_buf_add(k, &c->i64[row], 8); break;
-    case SL_PHYS_F64: {
-      double d = c->f64[row];
-      if (d == 0) d = 0; /* -0.0 and 0.0 group together */
-      sl_buf_add(k, &d, 8);
-      break;
-    }
-    case SL_PHYS_DEC: sl_buf_add(k, &c->dec[row], 16); break;
-    case SL_PHYS_STR: {
-      uint32_t len = c->str[row].len;
-      sl_buf_add(k, &len, 4);
-      sl_buf_add(k, c->str[row].ptr, len);
-      break;
-    }
-  }
-}
-
-/* Reads one key value back from serialized bytes; strings point into the key. */
-static const unsigned char *key_read_value(const unsigned char *p, sl_type t, sl_value *v) {
-  v->is_null = *p++ == 0;
-  if (v->is_null) return p;
-  switch (sl_type_phys(t)) {
-    case SL_PHYS_I64: memcpy(&v->i64, p, 8); return p + 8;
-    case SL_PHYS_F64: memcpy(&v->f64, p, 8); return p + 8;
-    case SL_PHYS_DEC: memcpy(&v->dec, p, 16); return p + 16;
-    case SL_PHYS_STR: {
-      uint32_t len;
-      memcpy(&len, p, 4);
-      v->str.ptr = (const char *)p + 4;
-      v->str.len = len;
-      return p + 4 + len;
-    }
-  }
-  return p;
-}
-
 /* ---- Windows ------------------------------------------------------------------------------ */
 
 static window *find_window(op_window_agg *w, int64_t start) {
@@ -156,7 +112,7 @@ static void agg_key(op_window_agg *w, int agg) {
 /* DISTINCT aggregates see each (group, value) once. Sets *first when this value is new. */
 static int distinct_first(op_window_agg *w, window *win, int agg, const sl_col *c, uint32_t row, bool *first) {
   agg_key(w, agg);
-  key_add_value(&w->key2, c, row);
+  sl_codec_add_value(&w->key2, c, row);
   void *slot;
   const void *k = w->key2.data;
   uint32_t n = (uint32_t)w->key2.len;
@@ -269,7 +225,7 @@ static int wagg_process(sl_op *op, int port, const sl_batch *b) {
     }
     if (!win || win->start != start) win = find_window(w, start);
     sl_buf_reset(&w->key);
-    for (int k = 0; k < w->nkeys; k++) key_add_value(&w->key, &w->key_cols[k], row);
+    for (int k = 0; k < w->nkeys; k++) sl_codec_add_value(&w->key, &w->key_cols[k], row);
     uint32_t klen = (uint32_t)w->key.len;
     w->group_len = klen;
     bool created;
@@ -344,7 +300,7 @@ static int emit_group(void *arg, const void *key, uint32_t klen, const void *val
   const unsigned char *p = key;
   for (int k = 0; k < w->nkeys; k++) {
     sl_value v;
-    p = key_read_value(p, w->keys[k]->type, &v);
+    p = sl_codec_read_value(p, w->keys[k]->type, &v);
     sl_batch_set(out, k, row, &v);
   }
   sl_value ws = {.i64 = win->start}, we = {.i64 = win->end}, wt = {.i64 = win->end - 1000};
@@ -497,7 +453,7 @@ sl_op *sl_op_window_agg_new(sl_job_ctx *ctx, int time_col, int64_t size, int nke
   op_window_agg *w = sl_calloc(1, sizeof *w);
   w->base.vt = &wagg_vt;
   w->base.ctx = ctx;
-  w->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&w->base, SL_WATERMARK_MIN);
   w->time_col = time_col;
   w->size = size;
   w->nkeys = nkeys;

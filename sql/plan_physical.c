@@ -37,10 +37,20 @@ static const char *describe_table(sl_arena *a, const sl_table_def *t) {
   return s;
 }
 
-static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err) {
+/* Adds op to the DAG, fed by in (NULL for a source), and makes it the subtree's output. */
+static int add(sl_dag *d, sl_op *op, sl_op *in, sl_op **out) {
+  sl_dag_add(d, op);
+  if (in) sl_dag_connect(in, op, 0);
+  *out = op;
+  return 0;
+}
+
+/* Builds the operators of p's subtree; *out is the one producing p's rows. */
+static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out, sl_err *err) {
   int rc;
+  sl_op *in = NULL;
   switch ((sl_plan_kind)p->kind) {
-    case SL_PLAN_VALUES: sl_dag_add(d, sl_op_values_new(ctx)); return 0;
+    case SL_PLAN_VALUES: return add(d, sl_op_values_new(ctx), NULL, out);
     case SL_PLAN_SCAN: {
       sl_table_def *t = p->table;
       int np = t->nphysical;
@@ -65,14 +75,12 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err)
                             .names = pnames, .types = ptypes, .out = ctx->out};
         if ((rc = sl_conn_source_open(&ct, t->loc, &src, err))) return rc;
       }
-      sl_dag_add(d, sl_op_source_new(ctx, t->name, describe_table(&d->arena, t), src, np, ptypes, t->ncols,
-                                     p->out.types, names_of(p), phys, p->computed, p->wm_expr, p->wm_col));
-      return 0;
+      return add(d, sl_op_source_new(ctx, t->name, describe_table(&d->arena, t), src, np, ptypes, t->ncols,
+                                     p->out.types, names_of(p), phys, p->computed, p->wm_expr, p->wm_col), NULL, out);
     }
     case SL_PLAN_FILTER:
-      if ((rc = build(p->input, ctx, open, d, err))) return rc;
-      sl_dag_add(d, sl_op_calc_new(ctx, p->pred, 0, NULL, names_of(p->input), NULL));
-      return 0;
+      if ((rc = build(p->input, ctx, open, d, &in, err))) return rc;
+      return add(d, sl_op_calc_new(ctx, p->pred, 0, NULL, names_of(p->input), NULL), in, out);
     case SL_PLAN_PROJECT: {
       sl_plan *in = p->input;
       sl_expr *pred = NULL;
@@ -80,17 +88,16 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err)
         pred = in->pred;
         in = in->input;
       }
-      if ((rc = build(in, ctx, open, d, err))) return rc;
-      sl_dag_add(d, sl_op_calc_new(ctx, pred, p->out.n, p->exprs, names_of(in), names_of(p)));
-      return 0;
+      sl_op *from;
+      if ((rc = build(in, ctx, open, d, &from, err))) return rc;
+      return add(d, sl_op_calc_new(ctx, pred, p->out.n, p->exprs, names_of(in), names_of(p)), from, out);
     }
     case SL_PLAN_WINDOW_AGG:
-      if ((rc = build(p->input, ctx, open, d, err))) return rc;
-      sl_dag_add(d, sl_op_window_agg_new(ctx, p->time_col, p->size, p->nkeys, p->keys, p->naggs, p->aggs,
-                                         names_of(p->input), names_of(p)));
-      return 0;
+      if ((rc = build(p->input, ctx, open, d, &in, err))) return rc;
+      return add(d, sl_op_window_agg_new(ctx, p->time_col, p->size, p->nkeys, p->keys, p->naggs, p->aggs,
+                                         names_of(p->input), names_of(p)), in, out);
     case SL_PLAN_SINK: {
-      if ((rc = build(p->input, ctx, open, d, err))) return rc;
+      if ((rc = build(p->input, ctx, open, d, &in, err))) return rc;
       sl_table_def *t = p->sink;
       sl_sink *sink = NULL;
       if (t && open) {
@@ -99,9 +106,8 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err)
                             .names = p->out.names, .types = p->out.types, .out = ctx->out, .two_phase = ctx->checkpointing};
         if ((rc = sl_conn_sink_open(&ct, t->loc, &sink, err))) return rc;
       }
-      sl_dag_add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,
-                                   p->out.names, p->out.types));
-      return 0;
+      return add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,
+                                   p->out.names, p->out.types), in, out);
     }
   }
   return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC, "unknown plan node");
@@ -109,7 +115,8 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_err *err)
 
 int sl_plan_physical(sl_plan *root, sl_job_ctx *ctx, bool open_connectors, sl_dag **out, sl_err *err) {
   sl_dag *d = sl_dag_new(ctx);
-  int rc = build(root, ctx, open_connectors, d, err);
+  sl_op *sink;
+  int rc = build(root, ctx, open_connectors, d, &sink, err);
   if (rc) {
     sl_dag_free(d);
     return rc;

@@ -62,16 +62,11 @@ static void setup(void) {
   j->base.vt = &counter_vt;
   for (sl_op *op = a; op; op = op == a ? b : op == b ? &j->base : NULL) {
     op->ctx = &ctx;
-    op->watermark = SL_WATERMARK_MIN;
     sl_dag_add(dag, op);
   }
   /* Not a chain: a -> j (input 0), b -> j (input 1). */
-  a->next = &j->base;
-  a->next_port = 0;
-  b->next = &j->base;
-  b->next_port = 1;
-  b->ninputs = 0;
-  j->base.ninputs = 2;
+  sl_dag_connect(a, &j->base, 0);
+  sl_dag_connect(b, &j->base, 1);
   sl_ckpt_config cc = {.dir = dir, .num_retained = 2};
   ck_assert_int_eq(sl_ckpt_coord_new(&ctx, dag, &cc, &coord, &err), 0);
   ctx.ckpt = coord;

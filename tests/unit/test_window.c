@@ -100,7 +100,7 @@ static void setup_backend(sl_state_kind kind) {
   cap = sl_calloc(1, sizeof *cap);
   cap->base.vt = &cap_vt;
   cap->base.ctx = &ctx;
-  cap->base.watermark = SL_WATERMARK_MIN;
+  sl_op_reset_watermark(&cap->base, SL_WATERMARK_MIN);
   sl_arena_init(&cap->arena, 0);
   op = NULL;
   key_is_str = true;
