@@ -310,8 +310,12 @@ void sl_interval_explain(int64_t micros, sl_buf *out) {
     {INT64_C(86400000000), "DAY"}, {INT64_C(3600000000), "HOUR"}, {INT64_C(60000000), "MINUTE"},
     {INT64_C(1000000), "SECOND"},
   };
+  if (micros == 0) {
+    sl_buf_adds(out, "INTERVAL '0' SECOND");
+    return;
+  }
   for (int i = 0; i < 4; i++)
-    if (micros != 0 && micros % units[i].us == 0) {
+    if (micros % units[i].us == 0) {
       sl_buf_printf(out, "INTERVAL '%lld' %s", (long long)(micros / units[i].us), units[i].unit);
       return;
     }

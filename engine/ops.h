@@ -21,6 +21,22 @@ sl_op *sl_op_calc_new(sl_job_ctx *ctx, sl_expr *pred, int nexprs, sl_expr **expr
 struct sl_agg_call;
 sl_op *sl_op_window_agg_new(sl_job_ctx *ctx, int time_col, int64_t size, int nkeys, sl_expr **keys, int naggs,
                             const struct sl_agg_call *aggs, const char *const *in_names, const char *const *out_names);
+/* What a join operator needs from the plan: inputs of nl and nr columns, output = left columns
+ * then right columns (out_types carry the nullability of outer joins). */
+typedef struct sl_op_join_spec {
+  int nl, nr;
+  const sl_type *out_types;
+  const char *const *out_names;
+  int nkeys;
+  sl_expr **lkeys, **rkeys;   /* over each input */
+  sl_expr *residual;          /* over the output, or NULL */
+  bool left_outer, right_outer;
+  int ltime, rtime;           /* interval join: time columns of each input, */
+  int64_t lower, upper;       /* ltime - rtime in [lower, upper] */
+} sl_op_join_spec;
+
+/* Interval join; see op_join_interval.c. */
+sl_op *sl_op_interval_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Sink: writes to a connector sink (takes ownership), or, when sink is NULL, collects the rows and
  * prints them as a table at the end (a bare SELECT): table is NULL then. */
 sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_sink *sink, int ncols, const char *const *names,

@@ -44,3 +44,16 @@ const unsigned char *sl_codec_read_value(const unsigned char *p, sl_type t, sl_v
   }
   return p;
 }
+
+void sl_codec_add_row(sl_buf *k, const sl_batch *b, uint32_t row) {
+  for (int c = 0; c < b->ncols; c++) sl_codec_add_value(k, &b->cols[c], row);
+}
+
+const unsigned char *sl_codec_read_row(const unsigned char *p, sl_batch *out, int first, int ncols, uint32_t row) {
+  for (int c = first; c < first + ncols; c++) {
+    sl_value v;
+    p = sl_codec_read_value(p, out->cols[c].type, &v);
+    sl_batch_set(out, c, row, &v);
+  }
+  return p;
+}

@@ -793,6 +793,7 @@ static int bind_table_scan(binder *b, sl_table_def *t, sl_plan **out) {
 }
 
 static int bind_from(binder *b, sl_ast_from *f, sl_plan **out, scope *sc);
+static bool expr_has_agg(const sl_ast_expr *e);
 
 static int bind_view(binder *b, sl_view_def *v, const char *alias, int64_t loc, sl_plan **out, scope *sc) {
   if (b->depth > 32) return sl_err_set(b->err, SL_EBIND, loc, "view '%s' refers to itself", v->name);
@@ -887,6 +888,49 @@ static int bind_tvf(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   return 0;
 }
 
+/* FROM l JOIN r ON cond (and FROM l, r: a CROSS join until WHERE gives its condition). The
+ * output is l's columns then r's; the columns of the side an outer join pads become nullable.
+ * The join is planned (sl_plan_join) once the SELECT has added its WHERE. */
+static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
+  sl_plan *lp, *rp;
+  scope lsc, rsc;
+  int rc;
+  if ((rc = bind_from(b, f->left, &lp, &lsc)) || (rc = bind_from(b, f->right, &rp, &rsc))) return rc;
+  for (int i = 0; i < lsc.n + rsc.n; i++)
+    if ((i < lsc.n ? lsc.cols[i].index : rsc.cols[i - lsc.n].index) < 0)
+      return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "joining window table functions (window joins) is not supported yet");
+  sl_plan *j = plan_new(b, SL_PLAN_JOIN, lp);
+  j->right = rp;
+  j->join_type = f->join_type;
+  j->cond_loc = f->loc;
+  int nl = lp->out.n, nr = rp->out.n;
+  schema_alloc(b, &j->out, nl + nr);
+  bool pad_left = f->join_type == SL_JOIN_RIGHT || f->join_type == SL_JOIN_FULL;
+  bool pad_right = f->join_type == SL_JOIN_LEFT || f->join_type == SL_JOIN_FULL;
+  for (int i = 0; i < nl + nr; i++) {
+    bool left = i < nl;
+    j->out.names[i] = left ? lp->out.names[i] : rp->out.names[i - nl];
+    j->out.types[i] = left ? lp->out.types[i] : rp->out.types[i - nl];
+    if (left ? pad_left : pad_right) j->out.types[i].nullable = true;
+  }
+  sc->n = nl + nr;
+  sc->cols = sl_arena_zalloc(b->a, sizeof(scope_col) * (size_t)(sc->n + 3));
+  for (int i = 0; i < sc->n; i++) {
+    sc->cols[i] = i < nl ? lsc.cols[i] : rsc.cols[i - nl];
+    sc->cols[i].index = i;
+    sc->cols[i].type = j->out.types[i];
+  }
+  sc->table_name = NULL;
+  if (f->on) {
+    if (expr_has_agg(f->on)) return sl_err_set(b->err, SL_EBIND, f->on->loc, "aggregate functions are not allowed in ON");
+    if ((rc = bind_expr(b, sc, f->on, &j->cond))) return rc;
+    if ((rc = require_bool(b, j->cond, "join condition"))) return rc;
+    j->cond = as_bool(b, j->cond);
+  }
+  *out = j;
+  return 0;
+}
+
 static int bind_from(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   switch ((sl_ast_from_kind)f->kind) {
     case SL_FROM_TABLE:
@@ -903,8 +947,7 @@ static int bind_from(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
       return scope_from_plan(b, *out, f->alias, sc);
     }
     case SL_FROM_TVF: return bind_tvf(b, f, out, sc);
-    case SL_FROM_JOIN:
-      return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "joins are not supported yet");
+    case SL_FROM_JOIN: return bind_join(b, f, out, sc);
     default: return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "this FROM clause is not supported yet");
   }
 }
@@ -1086,12 +1129,31 @@ static int bind_select(binder *b, sl_ast_select *s, sl_plan **out, scope *osc) {
     input = plan_new(b, SL_PLAN_VALUES, NULL);
     schema_alloc(b, &input->out, 0);
   }
+  sl_expr *pred = NULL;
   if (s->where) {
-    sl_expr *pred;
     if (expr_has_agg(s->where))
       return sl_err_set(b->err, SL_EBIND, s->where->loc, "aggregate functions are not allowed in WHERE");
     if ((rc = bind_expr(b, &sc, s->where, &pred))) return rc;
     if ((rc = require_bool(b, pred, "WHERE condition"))) return rc;
+    if (input->kind == SL_PLAN_JOIN && (input->join_type == SL_JOIN_INNER || input->join_type == SL_JOIN_CROSS)) {
+      /* An inner join's WHERE is part of its condition (FROM a, b WHERE a.id = b.id). */
+      sl_expr *both[2] = {input->cond, as_bool(b, pred)};
+      if (!input->cond) input->cond = both[1];
+      else {
+        input->cond = sl_expr_new(b->a, SL_EXPR_AND, sl_type_make(SL_TYPE_BOOLEAN, 0, 0, true), 2, pred->loc);
+        input->cond->args[0] = both[0];
+        input->cond->args[1] = both[1];
+      }
+      pred = NULL;
+    }
+  }
+  if (input->kind == SL_PLAN_JOIN) {
+    if ((rc = sl_plan_join(b->a, input, b->err))) return rc;
+    /* Planning decides which time attributes survive the join. */
+    for (int i = 0; i < sc.n; i++)
+      if (sc.cols[i].index >= 0) sc.cols[i].type.rowtime = input->out.types[sc.cols[i].index].rowtime;
+  }
+  if (pred) {
     sl_plan *f = plan_new(b, SL_PLAN_FILTER, input);
     f->pred = as_bool(b, pred);
     f->out = input->out;
@@ -1350,6 +1412,7 @@ static bool is_identity(const sl_plan *p) {
 sl_plan *sl_plan_rewrite(sl_arena *arena, sl_plan *p) {
   if (!p) return p;
   p->input = sl_plan_rewrite(arena, p->input);
+  p->right = sl_plan_rewrite(arena, p->right);
   /* PROJECT over PROJECT: one projection computing the composed expressions. */
   if (p->kind == SL_PLAN_PROJECT && p->input && p->input->kind == SL_PLAN_PROJECT) {
     sl_plan *q = p->input;

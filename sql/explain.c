@@ -73,6 +73,36 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
       sl_buf_adds(out, ")\n");
       break;
     }
+    case SL_PLAN_JOIN: {
+      static const char *const types[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
+      int nl = p->input->out.n;
+      sl_buf_printf(out, "%s(joinType=[%s], ", p->join_kind == SL_JOIN_INTERVAL ? "IntervalJoin" : "Join",
+                    types[p->join_type]);
+      sl_buf_adds(out, "keys=[");
+      for (int k = 0; k < p->njkeys; k++) {
+        sl_buf_adds(out, k ? ", " : "");
+        sl_expr_explain(p->lkeys[k], p->input->out.names, out);
+        sl_buf_adds(out, " = ");
+        sl_expr_explain(p->rkeys[k], p->right->out.names, out);
+      }
+      sl_buf_adds(out, "]");
+      if (p->join_kind == SL_JOIN_INTERVAL) {
+        sl_buf_printf(out, ", bound=[%s - %s BETWEEN ", p->out.names[p->ltime], p->out.names[nl + p->rtime]);
+        sl_interval_explain(p->lower, out);
+        sl_buf_adds(out, " AND ");
+        sl_interval_explain(p->upper, out);
+        sl_buf_adds(out, "]");
+      }
+      if (p->residual) {
+        sl_buf_adds(out, ", residual=[");
+        sl_expr_explain(p->residual, p->out.names, out);
+        sl_buf_adds(out, "]");
+      }
+      sl_buf_adds(out, ", ");
+      fields(&p->out, p->rowtime, out);
+      sl_buf_adds(out, ")\n");
+      break;
+    }
     case SL_PLAN_SINK:
       if (p->sink) sl_buf_printf(out, "Sink(table=[%s], connector=[%s], ", p->sink->name, p->sink->connector);
       else sl_buf_adds(out, "Collect(print=[table], ");
@@ -81,6 +111,7 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
       break;
   }
   if (p->input) node(p->input, depth + 1, out);
+  if (p->right) node(p->right, depth + 1, out);
 }
 
 void sl_plan_explain(const sl_plan *root, sl_buf *out) { node(root, 0, out); }

@@ -11,10 +11,17 @@ typedef enum {
   SL_PLAN_FILTER,     /* rows where pred is TRUE */
   SL_PLAN_PROJECT,    /* exprs over the input */
   SL_PLAN_WINDOW_AGG, /* group window aggregation (TUMBLE) */
+  SL_PLAN_JOIN,       /* input (left) joined with right; out = left columns, then right ones */
   SL_PLAN_SINK        /* INSERT INTO a table, or collect the rows of a bare SELECT */
 } sl_plan_kind;
 
 typedef enum { SL_WINDOW_TUMBLE = 1 } sl_window_kind;
+
+/* How a join runs, picked from its condition (see plan_join.c). */
+typedef enum {
+  SL_JOIN_REGULAR = 1, /* equi-join (or none) on unbounded streams: state bounded by TTL only */
+  SL_JOIN_INTERVAL,    /* equi-join plus ltime - rtime in [lower, upper]: state cleaned by watermark */
+} sl_join_kind;
 
 typedef enum {
   SL_AGG_COUNT_STAR = 1, SL_AGG_COUNT, SL_AGG_SUM, SL_AGG_AVG, SL_AGG_MIN, SL_AGG_MAX
@@ -60,6 +67,18 @@ struct sl_plan {
   sl_agg_call *aggs;
   /* SINK */
   sl_table_def *sink;     /* NULL when collecting a bare SELECT */
+  /* JOIN: input is the left side */
+  sl_plan *right;
+  int join_type;          /* sl_ast_join: INNER, LEFT, RIGHT, FULL (CROSS until planned) */
+  int join_kind;          /* sl_join_kind, set by sl_plan_join */
+  sl_expr *cond;          /* the whole condition over out (ON, plus WHERE for inner joins), or NULL */
+  int64_t cond_loc;
+  int njkeys;             /* equi-join keys: lkeys over the left input, rkeys over the right one, */
+  sl_expr **lkeys;        /* of equal types */
+  sl_expr **rkeys;
+  sl_expr *residual;      /* the rest of the condition over out, or NULL */
+  int ltime, rtime;       /* INTERVAL: time attributes of each input, and */
+  int64_t lower, upper;   /* ltime - rtime in [lower, upper] (microseconds, bounds included) */
 };
 
 /* A statement turned into something to run. */
@@ -74,6 +93,11 @@ int sl_bind_statement(sl_catalog *cat, sl_arena *arena, const char *sql, sl_ast_
 /* Turns CREATE TABLE into a catalog entry (types of computed columns and the WATERMARK checked). */
 int sl_bind_create_table(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *stmt, sl_err *err);
 int sl_bind_create_view(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *stmt, sl_err *err);
+
+/* Plans a JOIN node whose cond is final: pushes conjuncts of inner joins that read one side
+ * into that side, extracts equi-join keys and time bounds, picks the join kind and the output's
+ * time attributes. Errors point at the condition. */
+int sl_plan_join(sl_arena *arena, sl_plan *j, sl_err *err);
 
 /* Logical-plan rewrites before physical planning (merging adjacent filters and projects). */
 sl_plan *sl_plan_rewrite(sl_arena *arena, sl_plan *root);

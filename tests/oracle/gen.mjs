@@ -44,7 +44,22 @@ async function runCase(duck, c) {
   const con = await inst.connect();
   const files = {}; // expected file name -> lines
 
+  // Join cases: every input table loaded as read, once.
+  for (const [name, src] of Object.entries(c.tables ?? {})) {
+    const rows = lib.readSource(caseDir, src);
+    await lib.loadTable(con, name, src.schema, rows);
+    console.log(`${c.name}: table ${name}, ${rows.length} rows`);
+  }
+
   for (const q of c.queries) {
+    if (c.tables) {
+      const raws = (await con.runAndReadAll(q.sql)).getRowObjectsJS();
+      const target = q.file ?? 'expected.out';
+      files[target] ??= [];
+      for (const raw of raws) files[target].push((q.prefix ?? '') + `+I[${renderRow(q.out, raw).join(', ')}]`);
+      console.log(`${c.name}: ${raws.length} results${q.prefix ? ` (${q.prefix.trim()})` : ''}`);
+      continue;
+    }
     const src = q.source ?? c.source;
     const rows = lib.readSource(caseDir, src);
     const rowtime = q.rowtime ?? c.rowtime;

@@ -183,6 +183,21 @@ function sqlLiteral(type, v) {
   return String(v);
 }
 
+// Loads rows into a DuckDB table `name` (joins: every row, no late rows dropped; the join cases
+// keep each input's rows within its watermark delay, where streaming and batch results agree).
+export async function loadTable(con, name, schema, rows) {
+  await con.run(`DROP TABLE IF EXISTS "${name}"`);
+  const cols = schema.map(([n, t]) => `"${n}" ${duckType(t)}`).join(', ');
+  await con.run(`CREATE TABLE "${name}" (${cols})`);
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const values = chunk
+      .map((r) => '(' + schema.map(([n, t]) => sqlLiteral(t, r[n])).join(', ') + ')')
+      .join(',\n');
+    await con.run(`INSERT INTO "${name}" VALUES ${values}`);
+  }
+}
+
 export async function loadKept(con, schema, rows, rowtime, windowMs) {
   await con.run('DROP VIEW IF EXISTS kw');
   await con.run('DROP TABLE IF EXISTS kept');

@@ -142,9 +142,74 @@ START_TEST(watermark_on_an_unknown_column) {
 }
 END_TEST
 
-START_TEST(joins_are_rejected) {
-  const char *sql = TX_DDL "SELECT a.card_id FROM transactions a JOIN transactions b ON a.card_id = b.card_id;";
-  expect_err(sql, SL_EUNSUPPORTED, "joins are not supported yet", "JOIN", 0);
+#define SHIP_DDL                                                                            \
+  "CREATE TABLE shipments (card STRING, carrier STRING, ts TIMESTAMP(3),\n"                    \
+  "  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'blackhole');\n"
+
+/* The JOIN node of the bound query (under projections and filters). */
+static const sl_plan *join_of(const char *sql) {
+  int rc = run(sql);
+  ck_assert_msg(rc == 0, "bind failed: %s", err.msg);
+  const sl_plan *p = plan;
+  while (p && p->kind != SL_PLAN_JOIN) p = p->input;
+  ck_assert_ptr_nonnull(p);
+  return p;
+}
+
+#define SEC INT64_C(1000000)
+
+START_TEST(interval_join_bounds_from_between) {
+  const sl_plan *j = join_of(TX_DDL SHIP_DDL "SELECT a.card_id, b.carrier FROM transactions a, shipments b\n"
+                                     "WHERE a.card_id = b.card AND a.event_time BETWEEN b.ts - INTERVAL '4' HOUR AND b.ts;");
+  ck_assert_int_eq(j->join_kind, SL_JOIN_INTERVAL);
+  ck_assert_int_eq(j->join_type, SL_JOIN_INNER);
+  ck_assert_int_eq(j->njkeys, 1);
+  ck_assert_int_eq(j->lower, -4 * 3600 * SEC);
+  ck_assert_int_eq(j->upper, 0);
+  ck_assert_int_eq(j->ltime, 4);
+  ck_assert_int_eq(j->rtime, 2);
+  ck_assert_ptr_null(j->residual);
+  /* Both time attributes survive an interval join. */
+  ck_assert(j->out.types[4].rowtime);
+  ck_assert(j->out.types[5 + 2].rowtime);
+}
+END_TEST
+
+/* Strict bounds are one microsecond inside; a comparison written right-to-left is flipped. */
+START_TEST(interval_join_strict_and_flipped_bounds) {
+  const sl_plan *j = join_of(TX_DDL SHIP_DDL "SELECT * FROM transactions a JOIN shipments b ON a.card_id = b.card\n"
+                                     "AND a.event_time > b.ts - INTERVAL '1' MINUTE AND b.ts > a.event_time - INTERVAL '10' SECOND;");
+  ck_assert_int_eq(j->join_kind, SL_JOIN_INTERVAL);
+  ck_assert_int_eq(j->lower, -60 * SEC + 1);
+  ck_assert_int_eq(j->upper, 10 * SEC - 1);
+}
+END_TEST
+
+/* Conjuncts of an inner join that read one side become filters below the join; the rest of a
+ * condition that is neither a key nor a bound is the residual. */
+START_TEST(join_pushes_one_sided_predicates_down) {
+  const sl_plan *j = join_of(TX_DDL SHIP_DDL "SELECT * FROM transactions a, shipments b WHERE a.card_id = b.card\n"
+                                     "AND a.amount > 10 AND b.carrier = 'ups' AND a.merchant_country <> b.carrier\n"
+                                     "AND a.event_time BETWEEN b.ts AND b.ts + INTERVAL '1' HOUR;");
+  ck_assert_int_eq(j->input->kind, SL_PLAN_FILTER);
+  ck_assert_int_eq(j->right->kind, SL_PLAN_FILTER);
+  ck_assert_int_eq(j->right->pred->args[0]->col, 1); /* carrier, as a column of shipments */
+  ck_assert_ptr_nonnull(j->residual);
+  ck_assert_int_eq(j->njkeys, 1);
+}
+END_TEST
+
+/* Without both bounds a join is regular: a lone bound is an ordinary predicate, and time
+ * attributes end at the join. Outer joins make the padded side nullable. */
+START_TEST(join_without_both_bounds_is_regular) {
+  const sl_plan *j = join_of(TX_DDL SHIP_DDL "SELECT * FROM transactions a LEFT JOIN shipments b\n"
+                                     "ON a.card_id = b.card AND a.event_time >= b.ts;");
+  ck_assert_int_eq(j->join_kind, SL_JOIN_REGULAR);
+  ck_assert_int_eq(j->join_type, SL_JOIN_LEFT);
+  ck_assert_ptr_nonnull(j->residual);
+  ck_assert(!j->out.types[4].rowtime);
+  ck_assert(j->out.types[5].nullable);
+  ck_assert_int_eq(j->rowtime, -1);
 }
 END_TEST
 
@@ -212,7 +277,10 @@ int main(void) {
   tcase_add_test(tc, duplicate_table_points_at_the_second_name);
   tcase_add_test(tc, if_not_exists_keeps_the_first_table);
   tcase_add_test(tc, watermark_on_an_unknown_column);
-  tcase_add_test(tc, joins_are_rejected);
+  tcase_add_test(tc, interval_join_bounds_from_between);
+  tcase_add_test(tc, interval_join_strict_and_flipped_bounds);
+  tcase_add_test(tc, join_pushes_one_sided_predicates_down);
+  tcase_add_test(tc, join_without_both_bounds_is_regular);
   tcase_add_test(tc, fraud_query_binds_to_a_window_aggregate_under_a_sink);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
