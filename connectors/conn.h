@@ -92,6 +92,8 @@ struct sl_sink {
 int sl_conn_source_open(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err);
 int sl_conn_sink_open(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
 /* Whether a connector name is known at all (for EXPLAIN of not-yet-runnable connectors). */
+/* Whether a sink of connector c takes an update stream (-U/+U/-D rows), not only inserts. */
+bool sl_conn_sink_takes_updates(const char *c);
 bool sl_conn_known(const char *connector);
 
 /* Constructors behind the registry. */

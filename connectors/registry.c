@@ -18,6 +18,8 @@ static int check_unused(sl_conn_table *t, sl_err *err) {
   return sl_options_check_unused(t->opts, what, err);
 }
 
+bool sl_conn_sink_takes_updates(const char *c) { return !strcmp(c, "print") || !strcmp(c, "blackhole"); }
+
 bool sl_conn_known(const char *c) {
   return !strcmp(c, "filesystem") || !strcmp(c, "print") || !strcmp(c, "blackhole") || !strcmp(c, "kinesis");
 }

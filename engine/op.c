@@ -60,6 +60,10 @@ static sl_batch *copy_live(const sl_batch *b) {
     }
   }
   copy->nrows = n;
+  if (b->kinds) {
+    copy->kinds = sl_calloc((size_t)(n ? n : 1), 1);
+    for (int i = 0; i < n; i++) copy->kinds[i] = b->kinds[sl_batch_row(b, i)];
+  }
   return copy;
 }
 

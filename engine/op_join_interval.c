@@ -14,7 +14,8 @@
  *                      kept while watermark < t - lower
  *   right row r at t:  matches left rows with time in [t + lower, t + upper]
  *                      kept while watermark < t + upper
- *   output watermark:  watermark - max(0, -lower, upper), so no output row is late
+ *   output watermark:  watermark - max(0, -lower, upper), so no output row is late (outer
+ *                      joins: minus a bucket width more, as rows are padded bucket by bucket)
  *
  * Output: left columns, then right columns; append-only. */
 #include <stdio.h>
@@ -485,12 +486,17 @@ sl_op *sl_op_interval_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec) {
   j->lower = spec->lower;
   j->upper = spec->upper;
   j->out_names = spec->out_names;
-  int64_t span = (spec->upper > spec->lower && spec->upper - spec->lower > 0) ? spec->upper - spec->lower : 0;
-  j->width = span / 2 > 1000000 ? span / 2 : 1000000; /* half the bound, at least a second */
+  /* Buckets: half the bound's span (a row probes 2-3 of them), at least a second. An outer join
+   * pads a row only when its whole bucket expires, up to a bucket later than the row itself
+   * could: narrower buckets there (more probes), and the output watermark waits for them too. */
+  bool outer = spec->left_outer || spec->right_outer;
+  int64_t span = spec->upper > spec->lower ? spec->upper - spec->lower : 0;
+  int64_t w = outer ? span / 8 : span / 2;
+  j->width = w > 1000000 ? w : 1000000;
   int64_t d = 0;
   if (spec->lower < 0 && -spec->lower > d) d = -spec->lower;
   if (spec->upper > d) d = spec->upper;
-  j->delay = d;
+  j->delay = outer ? sat_add(d, j->width) : d;
   for (int p = 0; p < 2; p++) {
     side *s = &j->s[p];
     s->ncols = p ? spec->nr : spec->nl;

@@ -37,6 +37,8 @@ typedef struct sl_op_join_spec {
 
 /* Interval join; see op_join_interval.c. */
 sl_op *sl_op_interval_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
+/* Regular (unbounded) join with changelog output; see op_join_regular.c. */
+sl_op *sl_op_regular_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Sink: writes to a connector sink (takes ownership), or, when sink is NULL, collects the rows and
  * prints them as a table at the end (a bare SELECT): table is NULL then. */
 sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_sink *sink, int ncols, const char *const *names,

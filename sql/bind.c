@@ -1274,11 +1274,14 @@ int sl_bind_statement(sl_catalog *cat, sl_arena *arena, const char *sql, sl_ast_
   scope sc;
   int rc = bind_select(&b, stmt->query, &q, &sc);
   if (rc) return rc;
-  if (stmt->kind == SL_STMT_INSERT) return bind_insert(&b, stmt, q, out);
+  if (stmt->kind == SL_STMT_INSERT) {
+    if ((rc = bind_insert(&b, stmt, q, out))) return rc;
+    return sl_plan_check_changes(*out, stmt->name_loc, err);
+  }
   sl_plan *sink = plan_new(&b, SL_PLAN_SINK, q);
   sink->out = q->out;
   *out = sink;
-  return 0;
+  return sl_plan_check_changes(sink, stmt->loc, err);
 }
 
 int sl_bind_create_table(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *st, sl_err *err) {

@@ -99,6 +99,11 @@ int sl_bind_create_view(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *stmt, sl_
  * time attributes. Errors point at the condition. */
 int sl_plan_join(sl_arena *arena, sl_plan *j, sl_err *err);
 
+/* Checks that every node can take the rows its input produces: updates and deletes come from
+ * regular joins (outer ones, or over updating inputs) and only regular joins and sinks that
+ * take changelogs may consume them. sink_loc is where the statement names its sink. */
+int sl_plan_check_changes(const sl_plan *root, int64_t sink_loc, sl_err *err);
+
 /* Logical-plan rewrites before physical planning (merging adjacent filters and projects). */
 sl_plan *sl_plan_rewrite(sl_arena *arena, sl_plan *root);
 

@@ -11,6 +11,7 @@
  * join is a regular join (unbounded state, output time attributes become plain timestamps). */
 #include <string.h>
 
+#include "../connectors/conn.h"
 #include "plan.h"
 
 /* Which inputs e reads: bit 0 the left one (columns < nl), bit 1 the right one. */
@@ -250,4 +251,50 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
 int sl_plan_join(sl_arena *arena, sl_plan *j, sl_err *err) {
   push_down(arena, j);
   return classify(arena, j, err);
+}
+
+/* ---- Changelogs --------------------------------------------------------------------------- */
+
+static const char *const join_names[] = {"INNER", "LEFT OUTER", "RIGHT OUTER", "FULL OUTER", "INNER"};
+
+/* The node whose rows include updates or deletes (NULL: inserts only), checking on the way that
+ * no node that cannot take them is fed them. */
+static int updates_of(const sl_plan *p, const sl_plan **producer, sl_err *err) {
+  *producer = NULL;
+  if (!p) return 0;
+  const sl_plan *in = NULL, *rin = NULL;
+  int rc = updates_of(p->input, &in, err);
+  if (!rc && p->right) rc = updates_of(p->right, &rin, err);
+  if (rc) return rc;
+  const sl_plan *up = in ? in : rin;
+  switch ((sl_plan_kind)p->kind) {
+    case SL_PLAN_WINDOW_AGG:
+      if (up)
+        return sl_err_set(err, SL_EUNSUPPORTED, up->cond_loc,
+                          "a window aggregation cannot consume the updates and deletes of this %s regular join "
+                          "(use an INNER join of append-only inputs, or an interval join)", join_names[up->join_type]);
+      return 0;
+    case SL_PLAN_JOIN:
+      if (p->join_kind == SL_JOIN_INTERVAL && up)
+        return sl_err_set(err, SL_EUNSUPPORTED, up->cond_loc,
+                          "an interval join cannot consume the updates and deletes of this %s regular join",
+                          join_names[up->join_type]);
+      if (p->join_kind == SL_JOIN_REGULAR && (up || p->join_type != SL_JOIN_INNER)) *producer = up ? up : p;
+      return 0;
+    default:
+      *producer = up;
+      return 0;
+  }
+}
+
+int sl_plan_check_changes(const sl_plan *root, int64_t sink_loc, sl_err *err) {
+  const sl_plan *up;
+  int rc = updates_of(root, &up, err);
+  if (rc || !up || root->kind != SL_PLAN_SINK || !root->sink || sl_conn_sink_takes_updates(root->sink->connector))
+    return rc;
+  return sl_err_set(err, SL_EUNSUPPORTED, sink_loc,
+                    "table '%s' (connector '%s') only takes inserts, but the %s regular join produces updates and "
+                    "deletes (a row padded with NULLs is retracted when its first match arrives); write to a "
+                    "connector that takes a changelog ('print', 'blackhole'), or use an INNER or interval join",
+                    root->sink->name, root->sink->connector, join_names[up->join_type]);
 }

@@ -100,16 +100,13 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out,
     case SL_PLAN_JOIN: {
       sl_op *left, *right;
       if ((rc = build(p->input, ctx, open, d, &left, err)) || (rc = build(p->right, ctx, open, d, &right, err))) return rc;
-      if (p->join_kind != SL_JOIN_INTERVAL)
-        return sl_err_set(err, SL_EUNSUPPORTED, p->cond_loc,
-                          "regular joins (without a time bound on both sides) are not supported yet");
       sl_op_join_spec js = {.nl = p->input->out.n, .nr = p->right->out.n, .out_types = p->out.types,
                             .out_names = names_of(p), .nkeys = p->njkeys, .lkeys = p->lkeys, .rkeys = p->rkeys,
                             .residual = p->residual,
                             .left_outer = p->join_type == SL_JOIN_LEFT || p->join_type == SL_JOIN_FULL,
                             .right_outer = p->join_type == SL_JOIN_RIGHT || p->join_type == SL_JOIN_FULL,
                             .ltime = p->ltime, .rtime = p->rtime, .lower = p->lower, .upper = p->upper};
-      sl_op *j = sl_op_interval_join_new(ctx, &js);
+      sl_op *j = p->join_kind == SL_JOIN_INTERVAL ? sl_op_interval_join_new(ctx, &js) : sl_op_regular_join_new(ctx, &js);
       sl_dag_add(d, j);
       sl_dag_connect(left, j, 0);
       sl_dag_connect(right, j, 1);

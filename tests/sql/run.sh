@@ -10,6 +10,9 @@
 #   expected.out   exit 0; sorted stdout lines == sorted expected.out (exact if `ordered` exists)
 #   expected.sink  exit 0; sorted lines of all non-hidden files under out/ == sorted
 #                  expected.sink, and no hidden (dot) file or folder left under out/
+#   expected.final exit 0; stdout read as a changelog (+I/+U rows add, -U/-D rows retract one
+#                  equal row, per print identifier) and materialized: the rows left, as +I lines,
+#                  sorted == sorted expected.final (a retraction of an absent row fails)
 #   expected.err   exit != 0; first line of stderr == first line of expected.err
 # Several expected.* files may be present in one case; each is checked.
 # Needs only bash, coreutils (timeout, sort, mktemp, ...), findutils and diffutils.
@@ -67,6 +70,31 @@ sorted_lines() {
   sed -e '$a\' "$1" | sort
 }
 
+# The rows a changelog on stdout leaves: "[ident> ]+I[...]" and "+U[...]" add the row, "-U[...]"
+# and "-D[...]" remove one equal row (of the same identifier); prints what is left as +I lines,
+# sorted. Fails on a removal of a row that is not there.
+materialize() {
+  awk '{
+    line = $0; pre = ""
+    if (match(line, /^[^[]*> /)) { pre = substr(line, 1, RLENGTH); line = substr(line, RLENGTH + 1) }
+    kind = substr(line, 1, 2); row = pre substr(line, 3)
+    if (kind == "+I" || kind == "+U") n[row]++
+    else if (kind == "-U" || kind == "-D") {
+      if (n[row] <= 0) { printf "retraction of a row not there: %s\n", $0 > "/dev/stderr"; bad = 1 }
+      n[row]--
+    } else { printf "not a changelog line: %s\n", $0 > "/dev/stderr"; bad = 1 }
+  }
+  END {
+    for (r in n) for (i = 0; i < n[r]; i++) {
+      p = ""; rest = r
+      if (match(rest, /^[^[]*> /)) { p = substr(rest, 1, RLENGTH); rest = substr(rest, RLENGTH + 1) }
+      print p "+I" rest
+    }
+    exit bad
+  }' "$1" | sort
+  return "${PIPESTATUS[0]}"
+}
+
 # Prints the first MAX_DETAIL lines of the detail file, indented, and notes a cut.
 show_detail() {
   local f=$1 n
@@ -112,7 +140,7 @@ run_case() {
     return
   fi
 
-  if [ -f "$src/expected.out" ] || [ -f "$src/expected.sink" ]; then
+  if [ -f "$src/expected.out" ] || [ -f "$src/expected.sink" ] || [ -f "$src/expected.final" ]; then
     checked=1
     if [ "$rc" -ne 0 ]; then
       echo "exit code $rc, expected 0" >>"$detail"
@@ -130,6 +158,14 @@ run_case() {
       sorted_lines "$out" >"$tmp/act"
     fi
     if ! diff -u --label expected.out --label stdout "$tmp/exp" "$tmp/act" >>"$detail"; then
+      ok=0
+    fi
+  fi
+
+  if [ -f "$src/expected.final" ]; then
+    materialize "$out" >"$tmp/act" 2>>"$detail" || ok=0
+    sorted_lines "$src/expected.final" >"$tmp/exp"
+    if ! diff -u --label expected.final --label 'stdout, materialized' "$tmp/exp" "$tmp/act" >>"$detail"; then
       ok=0
     fi
   fi
@@ -170,7 +206,7 @@ run_case() {
   fi
 
   if [ "$checked" -eq 0 ]; then
-    echo "no expected.out, expected.sink or expected.err in the case" >>"$detail"
+    echo "no expected.out, expected.sink, expected.final or expected.err in the case" >>"$detail"
     ok=0
   fi
 

@@ -57,5 +57,10 @@ export default {
                    COUNT(*) AS n, SUM(o.amount)::VARCHAR AS total
             FROM orders o JOIN shipments s ON o.order_id = s.oid AND o.ots BETWEEN s.sts - ${30 * MIN} AND s.sts
             GROUP BY ws` },
+    { prefix: 'leftwindow> ', out: ['ws:TS3', 'we:TS3', 'n:BIGINT', 'shipped:BIGINT'],
+      sql: `SELECT (o.ots // 3600000) * 3600000 AS ws, (o.ots // 3600000) * 3600000 + 3600000 AS we,
+                   COUNT(*) AS n, COUNT(s.sts) AS shipped
+            FROM orders o LEFT JOIN shipments s ON o.order_id = s.oid AND s.sts BETWEEN o.ots AND o.ots + ${15 * MIN}
+            GROUP BY ws` },
   ],
 };

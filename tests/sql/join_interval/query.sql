@@ -48,3 +48,15 @@ INSERT INTO window_out
 SELECT window_start, window_end, COUNT(*), SUM(amount)
 FROM TABLE(TUMBLE(TABLE shipped, DESCRIPTOR(ots), INTERVAL '1' HOUR))
 GROUP BY window_start, window_end;
+
+-- A window after an outer interval join: rows padded with NULLs come out when the bound has
+-- passed, yet none may be late for the window (the join holds its output watermark back).
+CREATE TABLE leftwindow_out (window_start TIMESTAMP(3), window_end TIMESTAMP(3), n BIGINT, shipped BIGINT)
+  WITH ('connector' = 'print', 'print-identifier' = 'leftwindow');
+CREATE VIEW maybe_shipped AS
+SELECT o.order_id, o.ots, s.sts
+FROM orders o LEFT JOIN shipments s ON o.order_id = s.oid AND s.sts BETWEEN o.ots AND o.ots + INTERVAL '15' MINUTE;
+INSERT INTO leftwindow_out
+SELECT window_start, window_end, COUNT(*), COUNT(sts)
+FROM TABLE(TUMBLE(TABLE maybe_shipped, DESCRIPTOR(ots), INTERVAL '1' HOUR))
+GROUP BY window_start, window_end;

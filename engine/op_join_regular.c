@@ -1,0 +1,422 @@
+/* op_join_regular.c - the regular join of two unbounded streams (Flink's streaming join): every
+ * row is kept, and each row joins every row of the other side with an equal key, before or
+ * after it. Inputs may be changelogs: +I/+U rows add, -U/-D rows retract.
+ *
+ * Each side keeps its rows in keyed state (namespace 0): per join key a count of row slots
+ * ("<id>/lcount") and the rows under key | slot ("<id>/lrows", value = matches | row), where
+ * `matches` counts the rows of the other side it joins with, so that an outer join knows when a
+ * row goes from padded to matched and back. A retraction removes one equal row (the last slot
+ * moves into its place). With 'table.exec.state.ttl' set, entries not written for that long
+ * expire; without it the state grows with the number of distinct rows.
+ *
+ *   row r arrives on side p (adding):
+ *     for each row o of the other side under r's key where the residual holds:
+ *       if o is an outer row with no match yet: emit -D[pad(o)]
+ *       emit r's kind [r, o]; o.matches++
+ *     if none and p is outer: emit +I[pad(r)]
+ *     store r with its match count
+ *   row r arrives retracting: the same with -1, emitting r's kind [r, o], +I[pad(o)] when o
+ *     loses its last match, -D[pad(r)] when r had none; r is removed from the state.
+ *
+ * Output: left columns, then right columns. Append-only only for inner joins of append-only
+ * inputs (the planner knows). Rows with a NULL key never match. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../state/state.h"
+#include "ops.h"
+#include "rowcodec.h"
+
+typedef struct rside {
+  int ncols;
+  sl_expr **keys;
+  bool outer;
+  sl_kstate *count;        /* key -> number of row slots */
+  sl_kstate *rows;         /* key | slot -> matches (int64) | row */
+  sl_col *key_cols;
+} rside;
+
+typedef struct op_regular_join {
+  sl_op base;
+  rside s[2];
+  int nkeys;
+  sl_expr *residual;
+  const char *const *out_names;
+  int64_t ttl_us;
+  sl_batch *cand;          /* joined candidates of one input row, before the residual */
+  uint32_t *cand_slot;     /* the other side's slot of each candidate */
+  sl_batch *out;           /* changes, in order */
+  uint32_t *sel;
+  sl_buf key, rkey, val, mine;
+  sl_arena scratch, key_scratch;
+} op_regular_join;
+
+static bool adds(uint8_t kind) { return kind == SL_ROW_INSERT || kind == SL_ROW_UPDATE_AFTER; }
+
+/* ---- Output ------------------------------------------------------------------------------- */
+
+static int emit_out(op_regular_join *j) {
+  int rc = SL_OP_OK;
+  if (j->out->nrows) rc = sl_op_emit(&j->base, j->out);
+  sl_batch_reset(j->out);
+  return rc;
+}
+
+/* A new output row of kind `kind`; returns its index. */
+static int out_row(op_regular_join *j, uint8_t kind, uint32_t *row) {
+  if (j->out->nrows == j->out->cap && emit_out(j)) return SL_OP_ERROR;
+  if (!j->out->kinds) j->out->kinds = sl_calloc((size_t)j->out->cap, 1);
+  *row = (uint32_t)j->out->nrows++;
+  j->out->kinds[*row] = kind;
+  return SL_OP_OK;
+}
+
+static void pad(sl_batch *b, int first, int ncols, uint32_t row) {
+  sl_value null = {.is_null = true};
+  for (int c = first; c < first + ncols; c++) sl_batch_set(b, c, row, &null);
+}
+
+static void copy_row(sl_batch *to, int first, const sl_batch *from, uint32_t from_row, uint32_t row) {
+  for (int c = 0; c < from->ncols; c++) {
+    sl_value v;
+    sl_col_get(&from->cols[c], from_row, &v);
+    sl_batch_set(to, first + c, row, &v);
+  }
+}
+
+static int first_col(const op_regular_join *j, int p) { return p == 0 ? 0 : j->s[0].ncols; }
+
+/* Emits input row `row` of side p padded with NULLs, as kind. */
+static int emit_padded_input(op_regular_join *j, int p, const sl_batch *in, uint32_t row, uint8_t kind) {
+  uint32_t o;
+  if (out_row(j, kind, &o)) return SL_OP_ERROR;
+  copy_row(j->out, first_col(j, p), in, row, o);
+  pad(j->out, first_col(j, 1 - p), j->s[1 - p].ncols, o);
+  return SL_OP_OK;
+}
+
+/* Emits a stored row of side p (its encoded columns at enc) padded with NULLs, as kind. */
+static int emit_padded_stored(op_regular_join *j, int p, const unsigned char *enc, uint8_t kind) {
+  uint32_t o;
+  if (out_row(j, kind, &o)) return SL_OP_ERROR;
+  sl_codec_read_row(enc, j->out, first_col(j, p), j->s[p].ncols, o);
+  pad(j->out, first_col(j, 1 - p), j->s[1 - p].ncols, o);
+  return SL_OP_OK;
+}
+
+/* ---- State -------------------------------------------------------------------------------- */
+
+static void slot_key(op_regular_join *j, uint32_t slot) {
+  sl_buf_reset(&j->rkey);
+  sl_buf_add(&j->rkey, j->key.data, j->key.len);
+  sl_buf_add(&j->rkey, &slot, 4);
+}
+
+static int64_t slot_count(op_regular_join *j, int p, int *rc) {
+  const void *v;
+  uint32_t vl;
+  *rc = sl_kstate_get(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, sl_state_hash(j->key.data, j->key.len), &v,
+                      &vl);
+  if (*rc || !v) return 0;
+  int64_t n;
+  memcpy(&n, v, 8);
+  return n;
+}
+
+static int set_slot_count(op_regular_join *j, int p, int64_t n) {
+  uint64_t h = sl_state_hash(j->key.data, j->key.len);
+  if (n == 0) return sl_kstate_delete(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h);
+  return sl_kstate_put(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h, &n, 8);
+}
+
+/* The stored value of side p's slot under j->key (NULL when absent or expired). */
+static int get_slot(op_regular_join *j, int p, uint32_t slot, const unsigned char **v, uint32_t *vl) {
+  slot_key(j, slot);
+  const void *pv;
+  int rc = sl_kstate_get(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
+                         &pv, vl);
+  *v = (*vl >= 8) ? pv : NULL;
+  return rc;
+}
+
+static int put_slot(op_regular_join *j, int p, uint32_t slot, const void *v, uint32_t vl) {
+  slot_key(j, slot);
+  return sl_kstate_put(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
+                       v, vl);
+}
+
+/* Changes the match count of side p's slot by delta; returns the count before, or -1 if gone. */
+static int64_t bump_matches(op_regular_join *j, int p, uint32_t slot, int64_t delta, int *rc) {
+  const unsigned char *v;
+  uint32_t vl;
+  if ((*rc = get_slot(j, p, slot, &v, &vl)) || !v) return -1;
+  int64_t m;
+  memcpy(&m, v, 8);
+  sl_buf_reset(&j->val);
+  sl_buf_add(&j->val, v, vl);
+  int64_t nm = m + delta < 0 ? 0 : m + delta;
+  memcpy(j->val.data, &nm, 8);
+  *rc = put_slot(j, p, slot, j->val.data, vl);
+  return m;
+}
+
+/* Adds row (encoded in j->mine) with `matches` to side p under j->key. */
+static int store_row(op_regular_join *j, int p, int64_t matches) {
+  int rc;
+  int64_t n = slot_count(j, p, &rc);
+  if (rc) return rc;
+  if (n >= UINT32_MAX) return sl_err_set(j->base.ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "join: more than 2^32 rows of one key");
+  memcpy(j->mine.data, &matches, 8);
+  if ((rc = put_slot(j, p, (uint32_t)n, j->mine.data, (uint32_t)j->mine.len))) return rc;
+  return set_slot_count(j, p, n + 1);
+}
+
+/* Removes one row equal to j->mine (its columns) from side p under j->key; *matches gets its
+ * match count, -1 when no such row is kept (expired, or never seen). */
+static int remove_row(op_regular_join *j, int p, int64_t *matches) {
+  int rc;
+  *matches = -1;
+  int64_t n = slot_count(j, p, &rc);
+  if (rc) return rc;
+  for (int64_t i = 0; i < n; i++) {
+    const unsigned char *v;
+    uint32_t vl;
+    if ((rc = get_slot(j, p, (uint32_t)i, &v, &vl))) return rc;
+    if (!v || vl != j->mine.len || memcmp(v + 8, j->mine.data + 8, vl - 8) != 0) continue;
+    memcpy(matches, v, 8);
+    /* The last slot moves into the hole. */
+    if (i != n - 1) {
+      const unsigned char *lv;
+      uint32_t ll;
+      if ((rc = get_slot(j, p, (uint32_t)(n - 1), &lv, &ll))) return rc;
+      sl_buf_reset(&j->val);
+      if (lv) sl_buf_add(&j->val, lv, ll);
+      if (lv) rc = put_slot(j, p, (uint32_t)i, j->val.data, ll);
+      else {
+        slot_key(j, (uint32_t)i);
+        rc = sl_kstate_delete(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len,
+                              sl_state_hash(j->rkey.data, j->rkey.len));
+      }
+      if (rc) return rc;
+    }
+    slot_key(j, (uint32_t)(n - 1));
+    if ((rc = sl_kstate_delete(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len,
+                               sl_state_hash(j->rkey.data, j->rkey.len))))
+      return rc;
+    return set_slot_count(j, p, n - 1);
+  }
+  return 0;
+}
+
+/* ---- Joining ------------------------------------------------------------------------------ */
+
+/* The candidates in j->cand (input row `row` of side p with stored rows of the other side):
+ * the residual picks the matches, which are emitted with the input's kind; outer rows of the
+ * other side change between padded and matched. *nmatch grows by the matches. */
+static int flush_candidates(op_regular_join *j, int p, uint8_t kind, int64_t *nmatch) {
+  int n = j->cand->nrows;
+  if (n == 0) return SL_OP_OK;
+  int nsel = n;
+  if (j->residual) {
+    sl_eval_ctx ec = {.arena = &j->scratch, .err = j->base.ctx->err, .sql = j->base.ctx->sql};
+    if (sl_expr_filter(&ec, j->residual, j->cand, NULL, n, j->sel, &nsel)) return SL_OP_ERROR;
+  }
+  int o = 1 - p, rc = 0;
+  bool add = adds(kind);
+  for (int k = 0; k < nsel && !rc; k++) {
+    uint32_t c = j->residual ? j->sel[k] : (uint32_t)k;
+    if (j->s[o].outer) {
+      int64_t before = bump_matches(j, o, j->cand_slot[c], add ? 1 : -1, &rc);
+      if (rc) break;
+      const unsigned char *v;
+      uint32_t vl;
+      if (add && before == 0) {
+        if (!(rc = get_slot(j, o, j->cand_slot[c], &v, &vl)) && v) rc = emit_padded_stored(j, o, v + 8, SL_ROW_DELETE);
+      }
+      if (rc) break;
+      uint32_t orow;
+      if ((rc = out_row(j, kind, &orow))) break;
+      for (int col = 0; col < j->cand->ncols; col++) {
+        sl_value val;
+        sl_col_get(&j->cand->cols[col], c, &val);
+        sl_batch_set(j->out, col, orow, &val);
+      }
+      if (!add && before == 1) {
+        if (!(rc = get_slot(j, o, j->cand_slot[c], &v, &vl)) && v) rc = emit_padded_stored(j, o, v + 8, SL_ROW_INSERT);
+      }
+    } else {
+      uint32_t orow;
+      if ((rc = out_row(j, kind, &orow))) break;
+      for (int col = 0; col < j->cand->ncols; col++) {
+        sl_value val;
+        sl_col_get(&j->cand->cols[col], c, &val);
+        sl_batch_set(j->out, col, orow, &val);
+      }
+    }
+  }
+  *nmatch += nsel;
+  sl_batch_reset(j->cand);
+  sl_arena_reset(&j->scratch);
+  return rc ? SL_OP_ERROR : SL_OP_OK;
+}
+
+/* Joins input row `row` of side p (key in j->key) with every stored row of the other side. */
+static int probe(op_regular_join *j, int p, const sl_batch *in, uint32_t row, uint8_t kind, int64_t *nmatch) {
+  int o = 1 - p, rc;
+  int64_t n = slot_count(j, o, &rc);
+  if (rc) return SL_OP_ERROR;
+  for (int64_t i = 0; i < n; i++) {
+    const unsigned char *v;
+    uint32_t vl;
+    if (get_slot(j, o, (uint32_t)i, &v, &vl)) return SL_OP_ERROR;
+    if (!v) continue; /* expired */
+    if (j->cand->nrows == j->cand->cap && flush_candidates(j, p, kind, nmatch)) return SL_OP_ERROR;
+    uint32_t c = (uint32_t)j->cand->nrows++;
+    j->cand_slot[c] = (uint32_t)i;
+    copy_row(j->cand, first_col(j, p), in, row, c);
+    sl_codec_read_row(v + 8, j->cand, first_col(j, o), j->s[o].ncols, c);
+  }
+  return flush_candidates(j, p, kind, nmatch);
+}
+
+static bool row_key(op_regular_join *j, int p, uint32_t row) {
+  sl_buf_reset(&j->key);
+  for (int k = 0; k < j->nkeys; k++) {
+    if (sl_col_is_null(&j->s[p].key_cols[k], row)) return false;
+    sl_codec_add_value(&j->key, &j->s[p].key_cols[k], row);
+  }
+  return true;
+}
+
+static int one_row(op_regular_join *j, int p, const sl_batch *in, uint32_t row) {
+  rside *s = &j->s[p];
+  uint8_t kind = in->kinds ? in->kinds[row] : SL_ROW_INSERT;
+  bool add = adds(kind);
+  if (!row_key(j, p, row)) /* a NULL key matches nothing, ever */
+    return s->outer ? emit_padded_input(j, p, in, row, add ? SL_ROW_INSERT : SL_ROW_DELETE) : SL_OP_OK;
+  sl_buf_reset(&j->mine);
+  int64_t zero = 0;
+  sl_buf_add(&j->mine, &zero, 8);
+  sl_codec_add_row(&j->mine, in, row);
+  int64_t had = -1;
+  if (!add && remove_row(j, p, &had)) return SL_OP_ERROR;
+  int64_t nmatch = 0;
+  if (probe(j, p, in, row, kind, &nmatch)) return SL_OP_ERROR;
+  if (s->outer && nmatch == 0 && emit_padded_input(j, p, in, row, add ? SL_ROW_INSERT : SL_ROW_DELETE)) return SL_OP_ERROR;
+  if (add && store_row(j, p, nmatch)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
+static int rj_process(sl_op *op, int p, const sl_batch *in) {
+  op_regular_join *j = (op_regular_join *)op;
+  rside *s = &j->s[p];
+  int n = sl_batch_live(in);
+  if (n == 0) return SL_OP_OK;
+  sl_eval_ctx kc = {.arena = &j->key_scratch, .err = op->ctx->err, .sql = op->ctx->sql};
+  int rc = SL_OP_OK;
+  for (int k = 0; k < j->nkeys && !rc; k++)
+    if (sl_expr_eval(&kc, s->keys[k], in, in->sel, n, &s->key_cols[k])) rc = SL_OP_ERROR;
+  for (int i = 0; i < n && !rc; i++) rc = one_row(j, p, in, sl_batch_row(in, i));
+  if (!rc) rc = emit_out(j);
+  sl_arena_reset(&j->key_scratch);
+  if (rc) return SL_OP_ERROR;
+  return sl_state_backend_trim(op->ctx->state, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
+}
+
+/* Rows keep no time attribute: watermarks pass through unchanged. */
+static int rj_on_watermark(sl_op *op, int64_t wm) { return sl_op_emit_watermark(op, wm); }
+
+static int rj_finish(sl_op *op) { return emit_out((op_regular_join *)op); }
+
+/* ---- Life cycle --------------------------------------------------------------------------- */
+
+static int rj_open(sl_op *op) {
+  op_regular_join *j = (op_regular_join *)op;
+  static const char *const names[2][2] = {{"lcount", "lrows"}, {"rcount", "rrows"}};
+  char name[64];
+  for (int p = 0; p < 2; p++) {
+    snprintf(name, sizeof name, "%d/%s", op->id, names[p][0]);
+    if (sl_kstate_open(op->ctx->state, name, 8, j->ttl_us, &j->s[p].count, op->ctx->err)) return SL_OP_ERROR;
+    snprintf(name, sizeof name, "%d/%s", op->id, names[p][1]);
+    if (sl_kstate_open(op->ctx->state, name, SL_KSTATE_VAR, j->ttl_us, &j->s[p].rows, op->ctx->err)) return SL_OP_ERROR;
+  }
+  return SL_OP_OK;
+}
+
+static void rj_close(sl_op *op) {
+  op_regular_join *j = (op_regular_join *)op;
+  for (int p = 0; p < 2; p++) free(j->s[p].key_cols);
+  sl_batch_free(j->cand);
+  sl_batch_free(j->out);
+  free(j->cand_slot);
+  free(j->sel);
+  sl_buf_destroy(&j->key);
+  sl_buf_destroy(&j->rkey);
+  sl_buf_destroy(&j->val);
+  sl_buf_destroy(&j->mine);
+  sl_arena_destroy(&j->scratch);
+  sl_arena_destroy(&j->key_scratch);
+  free(j);
+}
+
+static void rj_explain(const sl_op *op, sl_buf *out) {
+  const op_regular_join *j = (const op_regular_join *)op;
+  const char *const *names = j->out_names;
+  static const char *const types[4] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin"};
+  sl_buf_printf(out, "joinType=[%s], where=[", types[(j->s[0].outer ? 1 : 0) + (j->s[1].outer ? 2 : 0)]);
+  for (int k = 0; k < j->nkeys; k++) {
+    if (k) sl_buf_adds(out, " AND ");
+    sl_expr_explain(j->s[0].keys[k], names, out);
+    sl_buf_adds(out, " = ");
+    sl_expr_explain(j->s[1].keys[k], names + j->s[0].ncols, out);
+  }
+  if (j->residual) {
+    if (j->nkeys) sl_buf_adds(out, " AND ");
+    sl_expr_explain(j->residual, names, out);
+  }
+  if (!j->nkeys && !j->residual) sl_buf_adds(out, "true");
+  sl_buf_adds(out, "], state=[rows of both sides by key, ");
+  if (j->ttl_us > 0) {
+    sl_buf_adds(out, "kept for ");
+    sl_interval_explain(j->ttl_us, out);
+    sl_buf_adds(out, " after their last write]");
+  } else {
+    sl_buf_adds(out, "WARNING: kept forever, grows without limit; SET 'table.exec.state.ttl' to bound it]");
+  }
+}
+
+static const sl_op_vtable rj_vt = {
+  .name = "Join", .open = rj_open, .process = rj_process, .on_watermark = rj_on_watermark, .finish = rj_finish,
+  .close = rj_close, .explain = rj_explain,
+};
+
+sl_op *sl_op_regular_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec) {
+  op_regular_join *j = sl_calloc(1, sizeof *j);
+  j->base.vt = &rj_vt;
+  j->base.ctx = ctx;
+  sl_op_reset_watermark(&j->base, SL_WATERMARK_MIN);
+  j->nkeys = spec->nkeys;
+  j->residual = spec->residual;
+  j->out_names = spec->out_names;
+  j->ttl_us = ctx->state_ttl_us;
+  for (int p = 0; p < 2; p++) {
+    rside *s = &j->s[p];
+    s->ncols = p ? spec->nr : spec->nl;
+    s->keys = p ? spec->rkeys : spec->lkeys;
+    s->outer = p ? spec->right_outer : spec->left_outer;
+    s->key_cols = sl_calloc((size_t)(spec->nkeys ? spec->nkeys : 1), sizeof(sl_col));
+  }
+  int cap = SL_BATCH_DEFAULT_ROWS;
+  j->cand = sl_batch_new(spec->nl + spec->nr, spec->out_types, cap);
+  j->out = sl_batch_new(spec->nl + spec->nr, spec->out_types, cap);
+  j->cand_slot = sl_calloc((size_t)cap, sizeof(uint32_t));
+  j->sel = sl_calloc((size_t)cap, sizeof(uint32_t));
+  sl_buf_init(&j->key);
+  sl_buf_init(&j->rkey);
+  sl_buf_init(&j->val);
+  sl_buf_init(&j->mine);
+  sl_arena_init(&j->scratch, 1 << 16);
+  sl_arena_init(&j->key_scratch, 1 << 14);
+  return &j->base;
+}
