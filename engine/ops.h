@@ -37,6 +37,8 @@ typedef struct sl_op_join_spec {
 
 /* Interval join; see op_join_interval.c. */
 sl_op *sl_op_interval_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
+/* Event-time temporal join against a versioned table (right input); see op_join_temporal.c. */
+sl_op *sl_op_temporal_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Regular (unbounded) join with changelog output; see op_join_regular.c. */
 sl_op *sl_op_regular_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Sink: writes to a connector sink (takes ownership), or, when sink is NULL, collects the rows and

@@ -891,11 +891,44 @@ static int bind_tvf(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
 /* FROM l JOIN r ON cond (and FROM l, r: a CROSS join until WHERE gives its condition). The
  * output is l's columns then r's; the columns of the side an outer join pads become nullable.
  * The join is planned (sl_plan_join) once the SELECT has added its WHERE. */
+/* The right side of `JOIN t FOR SYSTEM_TIME AS OF l.time`: t must be a versioned table (a PRIMARY
+ * KEY and a WATERMARK), the time a time attribute of the left side. */
+static int bind_versioned(binder *b, sl_ast_from *f, scope *lsc, sl_plan **rp, scope *rsc, sl_expr **as_of) {
+  sl_ast_from *rf = f->right;
+  if (f->join_type != SL_JOIN_INNER && f->join_type != SL_JOIN_LEFT)
+    return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "a temporal join (FOR SYSTEM_TIME AS OF) is INNER or LEFT only");
+  sl_table_def *t = sl_catalog_table(b->cat, rf->name);
+  if (!t) {
+    if (sl_catalog_view(b->cat, rf->name))
+      return sl_err_set(b->err, SL_EUNSUPPORTED, rf->loc,
+                        "FOR SYSTEM_TIME AS OF a view is not supported yet: use a table with a PRIMARY KEY and a WATERMARK");
+    return table_not_found(b, rf->name, rf->loc);
+  }
+  if (t->npk == 0 || t->rowtime < 0)
+    return sl_err_set(b->err, SL_EBIND, rf->loc,
+                      "table '%s' is not a versioned table: FOR SYSTEM_TIME AS OF needs a PRIMARY KEY and a WATERMARK "
+                      "on it (it has %s)", t->name,
+                      t->npk == 0 && t->rowtime < 0 ? "neither" : t->npk == 0 ? "no PRIMARY KEY" : "no WATERMARK");
+  int rc = bind_table_scan(b, t, rp);
+  if (!rc) rc = scope_from_plan(b, *rp, rf->alias ? rf->alias : t->name, rsc);
+  if (!rc) rc = bind_expr(b, lsc, rf->system_time, as_of);
+  if (rc) return rc;
+  if ((*as_of)->kind != SL_EXPR_COL || !(*as_of)->type.rowtime)
+    return sl_err_set(b->err, SL_EUNSUPPORTED, rf->system_time->loc,
+                      "FOR SYSTEM_TIME AS OF must name a time attribute (a column with a WATERMARK) of the left "
+                      "side: only event-time temporal joins are supported");
+  return 0;
+}
+
 static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   sl_plan *lp, *rp;
   scope lsc, rsc;
+  sl_expr *as_of = NULL;
   int rc;
-  if ((rc = bind_from(b, f->left, &lp, &lsc)) || (rc = bind_from(b, f->right, &rp, &rsc))) return rc;
+  if ((rc = bind_from(b, f->left, &lp, &lsc))) return rc;
+  if (f->right->kind == SL_FROM_TABLE && f->right->system_time) rc = bind_versioned(b, f, &lsc, &rp, &rsc, &as_of);
+  else rc = bind_from(b, f->right, &rp, &rsc);
+  if (rc) return rc;
   for (int i = 0; i < lsc.n + rsc.n; i++)
     if ((i < lsc.n ? lsc.cols[i].index : rsc.cols[i - lsc.n].index) < 0)
       return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "joining window table functions (window joins) is not supported yet");
@@ -903,6 +936,7 @@ static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   j->right = rp;
   j->join_type = f->join_type;
   j->cond_loc = f->loc;
+  j->as_of = as_of;
   int nl = lp->out.n, nr = rp->out.n;
   schema_alloc(b, &j->out, nl + nr);
   bool pad_left = f->join_type == SL_JOIN_RIGHT || f->join_type == SL_JOIN_FULL;

@@ -76,7 +76,10 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
     case SL_PLAN_JOIN: {
       static const char *const types[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
       int nl = p->input->out.n;
-      sl_buf_printf(out, "%s(joinType=[%s], ", p->join_kind == SL_JOIN_INTERVAL ? "IntervalJoin" : "Join",
+      sl_buf_printf(out, "%s(joinType=[%s], ",
+                    p->join_kind == SL_JOIN_INTERVAL   ? "IntervalJoin"
+                    : p->join_kind == SL_JOIN_TEMPORAL ? "TemporalJoin"
+                                                       : "Join",
                     types[p->join_type]);
       sl_buf_adds(out, "keys=[");
       for (int k = 0; k < p->njkeys; k++) {
@@ -93,6 +96,8 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
         sl_interval_explain(p->upper, out);
         sl_buf_adds(out, "]");
       }
+      if (p->join_kind == SL_JOIN_TEMPORAL)
+        sl_buf_printf(out, ", asOf=[%s], versionTime=[%s]", p->out.names[p->ltime], p->out.names[nl + p->rtime]);
       if (p->residual) {
         sl_buf_adds(out, ", residual=[");
         sl_expr_explain(p->residual, p->out.names, out);

@@ -21,6 +21,7 @@ typedef enum { SL_WINDOW_TUMBLE = 1 } sl_window_kind;
 typedef enum {
   SL_JOIN_REGULAR = 1, /* equi-join (or none) on unbounded streams: state bounded by TTL only */
   SL_JOIN_INTERVAL,    /* equi-join plus ltime - rtime in [lower, upper]: state cleaned by watermark */
+  SL_JOIN_TEMPORAL,    /* FOR SYSTEM_TIME AS OF ltime: each left row with the right version then */
 } sl_join_kind;
 
 typedef enum {
@@ -77,7 +78,8 @@ struct sl_plan {
   sl_expr **lkeys;        /* of equal types */
   sl_expr **rkeys;
   sl_expr *residual;      /* the rest of the condition over out, or NULL */
-  int ltime, rtime;       /* INTERVAL: time attributes of each input, and */
+  sl_expr *as_of;         /* TEMPORAL: FOR SYSTEM_TIME AS OF, a time attribute of the left input */
+  int ltime, rtime;       /* INTERVAL, TEMPORAL: time attributes of each input, and (INTERVAL) */
   int64_t lower, upper;   /* ltime - rtime in [lower, upper] (microseconds, bounds included) */
 };
 

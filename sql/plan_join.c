@@ -104,7 +104,8 @@ static void push_down(sl_arena *a, sl_plan *j) {
     for (int i = 0; i < n; i++) {
       int s = sides(conj[i], nl);
       if (s == 1) add_filter(a, &j->input, conj[i]);
-      else if (s == 2) add_filter(a, &j->right, shift(a, conj[i], nl));
+      /* Filtering a versioned table would make older versions visible: not below a temporal join. */
+      else if (s == 2 && !j->as_of) add_filter(a, &j->right, shift(a, conj[i], nl));
       else conj[keep++] = conj[i];
     }
     j->cond = and_of(a, conj, keep);
@@ -221,7 +222,7 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
   int64_t lower = INT64_MIN, upper = INT64_MAX;
   for (int i = 0; i < n; i++) {
     sl_expr *l, *r;
-    if (time_bound(j, conj[i], &lower, &upper)) {
+    if (!j->as_of && time_bound(j, conj[i], &lower, &upper)) {
       timec[ntime++] = conj[i];
     } else if (equi_key(j, conj[i], &l, &r)) {
       j->lkeys[j->njkeys] = l;
@@ -230,7 +231,24 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
       res[nres++] = conj[i];
     }
   }
-  if (ntime && lower != INT64_MIN && upper != INT64_MAX) {
+  if (j->as_of) {
+    /* The right table's primary key must be matched by equalities. */
+    const sl_table_def *t = j->right->table;
+    for (int k = 0; t && k < t->npk; k++) {
+      bool found = false;
+      for (int e = 0; e < j->njkeys && !found; e++)
+        found = j->rkeys[e]->kind == SL_EXPR_COL && !strcmp(j->right->out.names[j->rkeys[e]->col], t->pk[k]);
+      if (!found)
+        return sl_err_set(err, SL_EBIND, j->cond_loc,
+                          "a temporal join must match the primary key of '%s' with equalities in its condition: "
+                          "'%s' is not", t->name, t->pk[k]);
+    }
+    j->join_kind = SL_JOIN_TEMPORAL;
+    j->ltime = j->as_of->col;
+    j->rtime = j->right->rowtime;
+    for (int i = nl; i < nl + nr; i++) j->out.types[i].rowtime = false;
+    j->rowtime = j->input->rowtime;
+  } else if (ntime && lower != INT64_MIN && upper != INT64_MAX) {
     j->join_kind = SL_JOIN_INTERVAL;
     j->lower = lower;
     j->upper = upper;
@@ -244,7 +262,6 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
     j->rowtime = -1;
   }
   j->residual = and_of(a, res, nres);
-  (void)err;
   return 0;
 }
 
@@ -275,9 +292,9 @@ static int updates_of(const sl_plan *p, const sl_plan **producer, sl_err *err) {
                           "(use an INNER join of append-only inputs, or an interval join)", join_names[up->join_type]);
       return 0;
     case SL_PLAN_JOIN:
-      if (p->join_kind == SL_JOIN_INTERVAL && up)
+      if (p->join_kind != SL_JOIN_REGULAR && up)
         return sl_err_set(err, SL_EUNSUPPORTED, up->cond_loc,
-                          "an interval join cannot consume the updates and deletes of this %s regular join",
+                          "an interval or temporal join cannot consume the updates and deletes of this %s regular join",
                           join_names[up->join_type]);
       if (p->join_kind == SL_JOIN_REGULAR && (up || p->join_type != SL_JOIN_INNER)) *producer = up ? up : p;
       return 0;
