@@ -88,6 +88,7 @@ const char *sl__fn_name(int fn) {
     case SL_FN_EXP: return "EXP";
     case SL_FN_CHAR_POSITION: return "POSITION";
     case SL_FN_NULLIF: return "NULLIF";
+    case SL_FN_WINDOW_START: return "TUMBLE_START";
     default: return "?";
   }
 }

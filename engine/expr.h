@@ -50,6 +50,7 @@ typedef enum {
   SL_FN_POWER, SL_FN_SQRT, SL_FN_LN, SL_FN_LOG10, SL_FN_EXP,
   SL_FN_CHAR_POSITION, /* POSITION(a IN b) */
   SL_FN_NULLIF,
+  SL_FN_WINDOW_START, /* ts, size (INTERVAL constant): start of the tumbling window holding ts */
   SL_FN_COUNT_
 } sl_fn;
 

@@ -1043,6 +1043,16 @@ int sl__func_eval(sl_eval_ctx *ctx, const sl_expr *e, const sl_col *args, int ca
       return fn_math(ctx, e, args, cap, sel, n, out);
     case SL_FN_EXTRACT: case SL_FN_DATE_FORMAT: case SL_FN_TO_TIMESTAMP:
       return fn_time(ctx, e, args, cap, sel, n, out);
+    case SL_FN_WINDOW_START: {
+      /* Windows start at multiples of the size since the epoch (floor, also before 1970). */
+      FOR_ROWS({
+        if (is_null_at(out, r)) { out->i64[r] = 0; continue; }
+        int64_t ts = args[0].i64[r], size = args[1].i64[r];
+        int64_t m = ts % size;
+        out->i64[r] = ts - (m < 0 ? m + size : m);
+      });
+      return 0;
+    }
     default:
       return sl_err_set(ctx->err, SL_EUNSUPPORTED, e->loc, "no kernel for '%s'", sl__fn_name(e->fn));
   }

@@ -31,14 +31,18 @@ typedef struct sl_op_join_spec {
   sl_expr **lkeys, **rkeys;   /* over each input */
   sl_expr *residual;          /* over the output, or NULL */
   bool left_outer, right_outer;
-  int ltime, rtime;           /* interval join: time columns of each input, */
-  int64_t lower, upper;       /* ltime - rtime in [lower, upper] */
+  int ltime, rtime;           /* interval and temporal joins: time columns of each input
+                                 (window join: window_end), */
+  int64_t lower, upper;       /* interval join: ltime - rtime in [lower, upper] */
+  int64_t win_size;           /* window join: the tumbling windows' size */
 } sl_op_join_spec;
 
 /* Interval join; see op_join_interval.c. */
 sl_op *sl_op_interval_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Event-time temporal join against a versioned table (right input); see op_join_temporal.c. */
 sl_op *sl_op_temporal_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
+/* Window join of two tumbling-windowed inputs; see op_join_window.c. */
+sl_op *sl_op_window_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Regular (unbounded) join with changelog output; see op_join_regular.c. */
 sl_op *sl_op_regular_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec);
 /* Sink: writes to a connector sink (takes ownership), or, when sink is NULL, collects the rows and

@@ -32,6 +32,8 @@ typedef struct scope {
   int n;
   scope_col *cols;
   const char *table_name;  /* the single table in scope, for messages; NULL when several */
+  int win_col;             /* window table function: its time column, and */
+  int64_t win_size;        /* its size (the window markers are computed from them) */
 } scope;
 
 /* Aggregation context of one SELECT: the state of post-aggregation binding. */
@@ -441,6 +443,36 @@ static sl_expr *as_bool(binder *b, sl_expr *e) {
   return e;
 }
 
+/* A window column of a window table function as an expression over its input: window_start =
+ * TUMBLE_START(time, size), window_end = window_start + size, window_time = window_end - 1 ms
+ * (the time attribute of a windowed row, as in Flink). */
+static int window_expr(binder *b, const scope *sc, int marker, int64_t loc, sl_expr **out) {
+  sl_type tt = sc->cols[0].type;
+  for (int i = 0; i < sc->n; i++)
+    if (sc->cols[i].index == sc->win_col) tt = sc->cols[i].type;
+  tt.rowtime = false;
+  sl_value size = {.i64 = sc->win_size}, ms = {.i64 = 1000};
+  sl_type it = sl_type_make(SL_TYPE_INTERVAL_DT, 3, 0, false);
+  sl_expr *start = sl_expr_new(b->a, SL_EXPR_CALL, ts3(false), 2, loc);
+  start->fn = SL_FN_WINDOW_START;
+  start->args[0] = sl_expr_col(b->a, sc->win_col, tt, loc);
+  start->args[1] = sl_expr_const(b->a, it, &size, loc);
+  if (marker == WIN_START) {
+    *out = start;
+    return 0;
+  }
+  sl_expr *a1[2] = {start, sl_expr_const(b->a, it, &size, loc)}, *end;
+  int rc = sl_func_bind(b->a, "+", loc, 2, a1, &end, b->err);
+  if (rc || marker == WIN_END) {
+    *out = end;
+    return rc;
+  }
+  sl_expr *a2[2] = {end, sl_expr_const(b->a, it, &ms, loc)};
+  if ((rc = sl_func_bind(b->a, "-", loc, 2, a2, out, b->err))) return rc;
+  (*out)->type.rowtime = true;
+  return 0;
+}
+
 /* Coerces all args to their common type (CASE results, IN lists, COALESCE). */
 static int coerce_common(binder *b, sl_expr **args, int n, int64_t loc, const char *what, sl_type *common) {
   sl_type t = args[0]->type;
@@ -606,10 +638,7 @@ static int bind_expr(binder *b, scope *sc, sl_ast_expr *e, sl_expr **out) {
                           ast_text(b, e));
       scope_col *c;
       if ((rc = resolve_ident(b, sc, e, &c))) return rc;
-      if (c->index <= WIN_START)
-        return sl_err_set(b->err, SL_EUNSUPPORTED, e->loc,
-                          "'%s' can only be used in a query that groups by window_start and window_end "
-                          "(not supported yet elsewhere)", c->name);
+      if (c->index <= WIN_START) return window_expr(b, sc, c->index, e->loc, out);
       *out = sl_expr_col(b->a, c->index, c->type, e->loc);
       return 0;
     }
@@ -882,6 +911,12 @@ static int bind_tvf(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
     w->type.rowtime = i == 2;
     w->index = WIN_START - i;
   }
+  sc->win_col = c->index;
+  sc->win_size = sz->value.i64;
+  /* As in Flink, the window's time attribute is window_time; the original column is a plain
+   * timestamp now. */
+  for (int i = 0; i < sc->n; i++)
+    if (sc->cols[i].index == c->index) sc->cols[i].type.rowtime = false;
   (*out)->time_col = c->index;  /* carried to the aggregation through the plan */
   (*out)->size = sz->value.i64;
   (*out)->window_kind = SL_WINDOW_TUMBLE;
@@ -920,6 +955,35 @@ static int bind_versioned(binder *b, sl_ast_from *f, scope *lsc, sl_plan **rp, s
   return 0;
 }
 
+/* A window table function joined directly (FROM TABLE(TUMBLE(...)) l JOIN ...): its columns and
+ * the window columns, computed by a projection, so that the join sees plain columns. */
+static int materialize_window(binder *b, sl_plan **p, scope *sc) {
+  bool any = false;
+  for (int i = 0; i < sc->n; i++) any |= sc->cols[i].index < 0;
+  if (!any) return 0;
+  sl_plan *proj = plan_new(b, SL_PLAN_PROJECT, *p);
+  schema_alloc(b, &proj->out, sc->n);
+  proj->exprs = sl_arena_zalloc(b->a, sizeof(sl_expr *) * (size_t)sc->n);
+  for (int i = 0; i < sc->n; i++) {
+    scope_col *c = &sc->cols[i];
+    if (c->index < 0) {
+      int rc = window_expr(b, sc, c->index, 0, &proj->exprs[i]);
+      if (rc) return rc;
+    } else {
+      proj->exprs[i] = sl_expr_col(b->a, c->index, c->type, 0);
+    }
+    proj->out.names[i] = c->name;
+    proj->out.types[i] = proj->exprs[i]->type;
+    if (proj->exprs[i]->type.rowtime) proj->rowtime = i;
+  }
+  for (int i = 0; i < sc->n; i++) {
+    sc->cols[i].index = i;
+    sc->cols[i].type = proj->out.types[i];
+  }
+  *p = proj;
+  return 0;
+}
+
 static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   sl_plan *lp, *rp;
   scope lsc, rsc;
@@ -928,10 +992,7 @@ static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   if ((rc = bind_from(b, f->left, &lp, &lsc))) return rc;
   if (f->right->kind == SL_FROM_TABLE && f->right->system_time) rc = bind_versioned(b, f, &lsc, &rp, &rsc, &as_of);
   else rc = bind_from(b, f->right, &rp, &rsc);
-  if (rc) return rc;
-  for (int i = 0; i < lsc.n + rsc.n; i++)
-    if ((i < lsc.n ? lsc.cols[i].index : rsc.cols[i - lsc.n].index) < 0)
-      return sl_err_set(b->err, SL_EUNSUPPORTED, f->loc, "joining window table functions (window joins) is not supported yet");
+  if (rc || (rc = materialize_window(b, &lp, &lsc)) || (rc = materialize_window(b, &rp, &rsc))) return rc;
   sl_plan *j = plan_new(b, SL_PLAN_JOIN, lp);
   j->right = rp;
   j->join_type = f->join_type;
@@ -1026,9 +1087,13 @@ static int bind_select_list(binder *b, sl_ast_select *s, scope *sc, sl_plan *pro
       int matched = 0;
       for (int c = 0; c < sc->n; c++) {
         scope_col *col = &sc->cols[c];
-        if (col->index < 0) continue; /* window columns are not part of '*' in this version */
         if (it->expr->qual && (!col->table || strcmp(col->table, it->expr->qual))) continue;
-        exprs[n] = sl_expr_col(b->a, col->index, col->type, it->expr->loc);
+        if (col->index <= WIN_START) {
+          int rc = window_expr(b, sc, col->index, it->expr->loc, &exprs[n]);
+          if (rc) return rc;
+        } else {
+          exprs[n] = sl_expr_col(b->a, col->index, col->type, it->expr->loc);
+        }
         names[n++] = col->name;
         matched++;
       }

@@ -79,6 +79,7 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
       sl_buf_printf(out, "%s(joinType=[%s], ",
                     p->join_kind == SL_JOIN_INTERVAL   ? "IntervalJoin"
                     : p->join_kind == SL_JOIN_TEMPORAL ? "TemporalJoin"
+                    : p->join_kind == SL_JOIN_WINDOW   ? "WindowJoin"
                                                        : "Join",
                     types[p->join_type]);
       sl_buf_adds(out, "keys=[");

@@ -22,6 +22,7 @@ typedef enum {
   SL_JOIN_REGULAR = 1, /* equi-join (or none) on unbounded streams: state bounded by TTL only */
   SL_JOIN_INTERVAL,    /* equi-join plus ltime - rtime in [lower, upper]: state cleaned by watermark */
   SL_JOIN_TEMPORAL,    /* FOR SYSTEM_TIME AS OF ltime: each left row with the right version then */
+  SL_JOIN_WINDOW,      /* two tumbling windows joined on window_start, window_end (+ keys) */
 } sl_join_kind;
 
 typedef enum {
@@ -79,8 +80,9 @@ struct sl_plan {
   sl_expr **rkeys;
   sl_expr *residual;      /* the rest of the condition over out, or NULL */
   sl_expr *as_of;         /* TEMPORAL: FOR SYSTEM_TIME AS OF, a time attribute of the left input */
-  int ltime, rtime;       /* INTERVAL, TEMPORAL: time attributes of each input, and (INTERVAL) */
-  int64_t lower, upper;   /* ltime - rtime in [lower, upper] (microseconds, bounds included) */
+  int ltime, rtime;       /* INTERVAL, TEMPORAL: time attributes of each input; WINDOW: window_end */
+  int64_t lower, upper;   /* INTERVAL: ltime - rtime in [lower, upper] (microseconds, included) */
+  int64_t win_size;       /* WINDOW: the windows' size */
 };
 
 /* A statement turned into something to run. */

@@ -187,6 +187,45 @@ static bool equi_key(const sl_plan *j, const sl_expr *c, sl_expr **l, sl_expr **
   return sl_type_equal((*l)->type, (*r)->type);
 }
 
+/* The window columns of a window table function's rows (window_start and window_end, computed
+ * from TUMBLE_START by the projection that materializes them) and the window size. */
+static bool window_of(const sl_plan *p, int *start, int *end, int64_t *size) {
+  if (p->kind == SL_PLAN_FILTER) p = p->input;
+  if (p->kind != SL_PLAN_PROJECT) return false;
+  *start = *end = -1;
+  for (int i = 0; i < p->out.n; i++) {
+    const sl_expr *e = p->exprs[i];
+    if (e->kind != SL_EXPR_CALL) continue;
+    if (e->fn == SL_FN_WINDOW_START) {
+      *start = i;
+      *size = e->args[1]->value.i64;
+    } else if (e->fn == SL_FN_TS_ADD_INTERVAL && e->args[0]->kind == SL_EXPR_CALL &&
+               e->args[0]->fn == SL_FN_WINDOW_START) {
+      *end = i;
+    }
+  }
+  return *start >= 0 && *end >= 0;
+}
+
+/* A window join: both inputs windowed alike, and keys pairing their window_start and window_end. */
+static bool is_window_join(sl_plan *j) {
+  int ls, le, rs, re;
+  int64_t lsz, rsz;
+  if (!window_of(j->input, &ls, &le, &lsz) || !window_of(j->right, &rs, &re, &rsz) || lsz != rsz) return false;
+  bool starts = false, ends = false;
+  for (int k = 0; k < j->njkeys; k++) {
+    const sl_expr *l = j->lkeys[k], *r = j->rkeys[k];
+    if (l->kind != SL_EXPR_COL || r->kind != SL_EXPR_COL) continue;
+    starts |= l->col == ls && r->col == rs;
+    ends |= l->col == le && r->col == re;
+  }
+  if (!starts || !ends) return false;
+  j->ltime = le;
+  j->rtime = re;
+  j->win_size = lsz;
+  return true;
+}
+
 static sl_plan *join_below(sl_plan *p) {
   if (p->kind == SL_PLAN_FILTER) p = p->input;
   return p->kind == SL_PLAN_JOIN ? p : NULL;
@@ -219,6 +258,7 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
   j->rkeys = sl_arena_alloc(a, sizeof(sl_expr *) * (size_t)(max ? max : 1));
   j->njkeys = 0;
   j->ltime = j->rtime = -1;
+  j->win_size = 0;
   int64_t lower = INT64_MIN, upper = INT64_MAX;
   for (int i = 0; i < n; i++) {
     sl_expr *l, *r;
@@ -248,6 +288,12 @@ static int classify(sl_arena *a, sl_plan *j, sl_err *err) {
     j->rtime = j->right->rowtime;
     for (int i = nl; i < nl + nr; i++) j->out.types[i].rowtime = false;
     j->rowtime = j->input->rowtime;
+  } else if (is_window_join(j)) {
+    /* Time comparisons are ordinary predicates here; results come when the window closes. */
+    for (int i = 0; i < ntime; i++) res[nres++] = timec[i];
+    j->join_kind = SL_JOIN_WINDOW;
+    for (int i = 0; i < nl + nr; i++) j->out.types[i].rowtime = false;
+    j->rowtime = -1;
   } else if (ntime && lower != INT64_MIN && upper != INT64_MAX) {
     j->join_kind = SL_JOIN_INTERVAL;
     j->lower = lower;

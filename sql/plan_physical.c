@@ -105,9 +105,11 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out,
                             .residual = p->residual,
                             .left_outer = p->join_type == SL_JOIN_LEFT || p->join_type == SL_JOIN_FULL,
                             .right_outer = p->join_type == SL_JOIN_RIGHT || p->join_type == SL_JOIN_FULL,
-                            .ltime = p->ltime, .rtime = p->rtime, .lower = p->lower, .upper = p->upper};
+                            .ltime = p->ltime, .rtime = p->rtime, .lower = p->lower, .upper = p->upper,
+                            .win_size = p->win_size};
       sl_op *j = p->join_kind == SL_JOIN_INTERVAL   ? sl_op_interval_join_new(ctx, &js)
                  : p->join_kind == SL_JOIN_TEMPORAL ? sl_op_temporal_join_new(ctx, &js)
+                 : p->join_kind == SL_JOIN_WINDOW   ? sl_op_window_join_new(ctx, &js)
                                                     : sl_op_regular_join_new(ctx, &js);
       sl_dag_add(d, j);
       sl_dag_connect(left, j, 0);
