@@ -214,6 +214,8 @@ static int probe(op_interval_join *j, int p, const sl_batch *in, uint32_t row, i
     int64_t count;
     memcpy(&count, cv, 8);
     for (uint32_t i = 0; i < (uint32_t)count; i++) {
+      /* Flush first: marking matches rewrites stored rows, which would free v below. */
+      if (j->out->nrows == j->out->cap && flush_candidates(j, p)) return SL_OP_ERROR;
       sl_buf_reset(&j->rkey);
       sl_buf_add(&j->rkey, j->key.data, j->key.len);
       sl_buf_add(&j->rkey, &i, 4);
@@ -226,7 +228,6 @@ static int probe(op_interval_join *j, int p, const sl_batch *in, uint32_t row, i
       int64_t ot;
       memcpy(&ot, (const unsigned char *)v + 1, 8);
       if (ot < lo || ot > hi) continue;
-      if (j->out->nrows == j->out->cap && flush_candidates(j, p)) return SL_OP_ERROR;
       uint32_t orow = (uint32_t)j->out->nrows++;
       j->cand_koff[orow] = (uint32_t)j->cand_keys.len;
       j->cand_klen[orow] = (uint32_t)j->key.len;
@@ -364,7 +365,7 @@ static int ij_on_watermark(sl_op *op, int64_t wm) {
       if (sl_kstate_drop(s->count, ns_of(b))) return SL_OP_ERROR;
       done++;
     }
-    memmove(s->buckets, s->buckets + done, sizeof(int64_t) * (size_t)(s->nb - done));
+    if (done) memmove(s->buckets, s->buckets + done, sizeof(int64_t) * (size_t)(s->nb - done));
     s->nb -= done;
   }
   int64_t out = wm == SL_WATERMARK_MAX ? wm : sat_add(wm, -j->delay);
@@ -394,7 +395,7 @@ static int ij_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   for (int p = 0; p < 2; p++) {
     int32_t n = j->s[p].nb;
     sl_buf_add(&m->data, &n, 4);
-    sl_buf_add(&m->data, j->s[p].buckets, sizeof(int64_t) * (size_t)n);
+    if (n) sl_buf_add(&m->data, j->s[p].buckets, sizeof(int64_t) * (size_t)n);
   }
   return SL_OP_OK;
 }

@@ -267,11 +267,12 @@ static int probe(op_regular_join *j, int p, const sl_batch *in, uint32_t row, ui
   int64_t n = slot_count(j, o, &rc);
   if (rc) return SL_OP_ERROR;
   for (int64_t i = 0; i < n; i++) {
+    /* Flush first: match counts are rewritten there, which would free v below. */
+    if (j->cand->nrows == j->cand->cap && flush_candidates(j, p, kind, nmatch)) return SL_OP_ERROR;
     const unsigned char *v;
     uint32_t vl;
     if (get_slot(j, o, (uint32_t)i, &v, &vl)) return SL_OP_ERROR;
     if (!v) continue; /* expired */
-    if (j->cand->nrows == j->cand->cap && flush_candidates(j, p, kind, nmatch)) return SL_OP_ERROR;
     uint32_t c = (uint32_t)j->cand->nrows++;
     j->cand_slot[c] = (uint32_t)i;
     copy_row(j->cand, first_col(j, p), in, row, c);

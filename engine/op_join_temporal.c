@@ -318,7 +318,7 @@ static int tj_on_watermark(sl_op *op, int64_t wm) {
     if (sl_kstate_drain(j->left, ns_of(b), drain_left, &d) || flush_cand(j) || emit(j)) return SL_OP_ERROR;
     done++;
   }
-  memmove(j->buckets, j->buckets + done, sizeof(int64_t) * (size_t)(j->nb - done));
+  if (done) memmove(j->buckets, j->buckets + done, sizeof(int64_t) * (size_t)(j->nb - done));
   j->nb -= done;
   int64_t out = wm == SL_WATERMARK_MAX ? wm : wm == SL_WATERMARK_MIN ? wm : wm - BUCKET_US;
   return sl_op_emit_watermark(op, out);
@@ -344,7 +344,7 @@ static int tj_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   sl_buf_add(&m->data, &j->seq, 8);
   int32_t n = j->nb;
   sl_buf_add(&m->data, &n, 4);
-  sl_buf_add(&m->data, j->buckets, sizeof(int64_t) * (size_t)n);
+  if (n) sl_buf_add(&m->data, j->buckets, sizeof(int64_t) * (size_t)n);
   return SL_OP_OK;
 }
 

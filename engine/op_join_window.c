@@ -261,6 +261,10 @@ static int close_left(void *arg, const void *key, uint32_t klen, const void *val
   int64_t count;
   memcpy(&count, cv, 8);
   for (uint32_t i = 0; i < (uint32_t)count; i++) {
+    /* Flush first: marking matches rewrites stored rows, which would free v below. */
+    if (j->out->nrows == j->out->cap) {
+      if (flush_candidates(j) || settle_pending(j, me)) return SL_OP_ERROR;
+    }
     sl_buf_reset(&j->rkey);
     sl_buf_add(&j->rkey, key, kl);
     sl_buf_add(&j->rkey, &i, 4);
@@ -270,9 +274,6 @@ static int close_left(void *arg, const void *key, uint32_t klen, const void *val
                       &vl))
       return SL_OP_ERROR;
     if (!v || vl < 1) continue;
-    if (j->out->nrows == j->out->cap) {
-      if (flush_candidates(j) || settle_pending(j, me)) return SL_OP_ERROR;
-    }
     uint32_t c = (uint32_t)j->out->nrows++;
     j->cand_left[c] = me;
     j->cand_index[c] = i;
@@ -325,7 +326,7 @@ static int wj_on_watermark(sl_op *op, int64_t wm) {
     if (close_window(j, j->wins[done])) return SL_OP_ERROR;
     done++;
   }
-  memmove(j->wins, j->wins + done, sizeof(int64_t) * (size_t)(j->nwins - done));
+  if (done) memmove(j->wins, j->wins + done, sizeof(int64_t) * (size_t)(j->nwins - done));
   j->nwins -= done;
   return sl_op_emit_watermark(op, wm);
 }
@@ -352,7 +353,7 @@ static int wj_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   (void)id;
   int32_t n = j->nwins;
   sl_buf_add(&m->data, &n, 4);
-  sl_buf_add(&m->data, j->wins, sizeof(int64_t) * (size_t)n);
+  if (n) sl_buf_add(&m->data, j->wins, sizeof(int64_t) * (size_t)n);
   return SL_OP_OK;
 }
 

@@ -2,7 +2,7 @@
 # crash.sh - kill -9 a checkpointing job at random moments and restart it with --restore latest,
 # again and again until it finishes; its committed output must equal an uninterrupted run's.
 #
-# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS] [INTERVAL_MS]
+# usage: crash.sh SLUICE KILLS [ROWS] [BACKEND] [CHECKPOINTS] [INTERVAL_MS] [JOB]
 #   KILLS        how many times to kill it (at least; the job may finish sooner, then the input
 #                is too small and the test fails)
 #   ROWS         input transactions (default 2000000)
@@ -10,7 +10,9 @@
 #   CHECKPOINTS  file (default: a temp folder, a checkpoint every 20 ms), s3 (a fresh prefix in
 #                $SLUICE_TEST_S3_BUCKET through $SLUICE_TEST_S3_FLAKY_ENDPOINT, every 300 ms; run under
 #                tests/services/with_s3.sh), or a file:// or s3:// URI
-#   INTERVAL_MS  the checkpoint interval instead of those defaults
+#   INTERVAL_MS  the checkpoint interval instead of those defaults ('' for them)
+#   JOB          window (default: per card and minute aggregates) or join (the same over a LEFT
+#                interval self-join of the transactions: two sources, join state, padded rows)
 #
 # When to kill: at a random moment of a run's checkpoint cycle, timed by the job's own log rather
 # than the clock (which keeps the test the same on slow sanitizer builds). Each run waits for its
@@ -43,6 +45,8 @@ case "$where" in
   *) echo "crash test: CHECKPOINTS must be file, s3 or a file:// or s3:// URI, not '$where'" >&2; exit 2 ;;
 esac
 interval=${6:-$interval}
+job_kind=${7:-window}
+case "$job_kind" in window|join) ;; *) echo "crash test: JOB must be window or join" >&2; exit 2 ;; esac
 
 bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$rows" 500 7 > "$work/tx.json"
 
@@ -55,8 +59,33 @@ if [ "${uri#s3://}" != "$uri" ]; then
 SET 's3.path.style.access' = 'true';"
 fi
 
-# The job: per card and minute, the count, total and largest amount, into CSV part files.
+# The job: per card and minute, the count, total and largest amount, into CSV part files; for
+# JOB=join, of each transaction paired with the card's transactions in the minute before it
+# (or with nothing: NULL amounts).
 job() { # $1 output folder, $2 checkpoint settings
+  if [ "$job_kind" = join ]; then
+    cat <<SQL
+$2
+$s3_settings
+SET 'state.backend' = '$backend';
+CREATE TABLE tx (
+  transaction_id STRING, card_id STRING, amount DECIMAL(10, 2), merchant_country STRING,
+  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+) WITH ('connector' = 'filesystem', 'path' = '$work/tx.json', 'format' = 'json');
+CREATE TABLE per_minute (card_id STRING, window_start TIMESTAMP(3), n BIGINT, total DECIMAL(20, 2),
+  largest_before DECIMAL(10, 2), alone BIGINT)
+  WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
+CREATE VIEW pairs AS
+SELECT a.card_id, a.event_time, a.amount, b.amount AS before_amount
+FROM tx a LEFT JOIN tx b ON a.card_id = b.card_id AND a.transaction_id <> b.transaction_id
+  AND b.event_time BETWEEN a.event_time - INTERVAL '1' MINUTE AND a.event_time;
+INSERT INTO per_minute
+SELECT card_id, window_start, COUNT(*), SUM(amount), MAX(before_amount), COUNT(*) - COUNT(before_amount)
+FROM TABLE(TUMBLE(TABLE pairs, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY card_id, window_start, window_end;
+SQL
+    return
+  fi
   cat <<SQL
 $2
 $s3_settings
@@ -169,4 +198,4 @@ fi
 # How far the kills took the job: the last run's checkpoint and the job's last one.
 from=$(grep -o '(checkpoint [0-9]*)$' "$work/log" | tail -1 | tr -dc '0-9' || true)
 last=$(grep -o 'checkpoint [0-9]* complete in' "$work/log" | tail -1 | tr -dc '0-9' || true)
-echo "crash test: $killed kills, $runs runs, $restores restores, the last from checkpoint ${from:-0} of ${last:-0}, $(wc -l < "$work/got.txt") rows: output equals an uninterrupted run ($backend, ${uri%%://*}, every $interval ms)"
+echo "crash test: $killed kills, $runs runs, $restores restores, the last from checkpoint ${from:-0} of ${last:-0}, $(wc -l < "$work/got.txt") rows: output equals an uninterrupted run ($job_kind job, $backend, ${uri%%://*}, every $interval ms)"
