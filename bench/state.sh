@@ -59,7 +59,8 @@ esac
 out=$root/bench/out
 work=$out/state-work
 mkdir -p "$out" "$work"
-log() { echo "bench: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 die() { echo "state.sh: $*" >&2; exit 1; }
 
 [ -x /usr/bin/time ] || die "needs GNU time (apt-get install time)"
@@ -72,35 +73,6 @@ fi
 
 # ---- helpers ------------------------------------------------------------------------------------
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
-# busy_ticks: "busy total" jiffies over all cores; the busy share while we measure tells how much
-# else ran (a sluice run itself keeps about one core busy, so ~50 % is a quiet 2-core machine).
-busy_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-busy_pct() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf "%.0f", (d > b) ? 100 * (c - a) / (d - b) : 0 }'; }
-# Waits (up to 2 minutes) until the whole machine is below 15 % busy for 3 s.
-wait_quiet() {
-  [ "$wait_idle" = 1 ] || return 0
-  local w b0 a0 b1 a1 p
-  for ((w = 0; w < 40; w++)); do
-    read -r b0 a0 < <(busy_ticks); sleep 3; read -r b1 a1 < <(busy_ticks)
-    p=$(busy_pct "$b0" "$a0" "$b1" "$a1")
-    [ "$p" -lt 15 ] && return 0
-    [ "$w" = 0 ] && log "waiting for the machine to be quiet (${p}% busy)"
-  done
-  log "still busy after 2 minutes (${p}%); measuring anyway"
-}
-# timed LOG CMD...: runs CMD with stderr to LOG; sets t_wall (s), t_cpu (user+sys s), t_rss (MB).
-timed() {
-  local logf=$1 tf=$work/.time t0 t1; shift
-  t0=$EPOCHREALTIME
-  /usr/bin/time -f '%M %U %S' -o "$tf" "$@" 2> "$logf" || { tail -5 "$logf" >&2; die "failed: $*"; }
-  t1=$EPOCHREALTIME
-  t_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  read -r t_rss t_cpu < <(awk '{ printf "%.1f %.2f\n", $1 / 1024, $2 + $3 }' "$tf")
-}
-# The "N rows written" of a job summary.
-written() { sed -n 's/.* \([0-9][0-9]*\) rows written.*/\1/p' "$1"; }
 # ckpt_field LOG N FIELD: of "checkpoint N complete in MS ms (job paused P ms): F files, S bytes of
 # state, U bytes uploaded" (optionally prefixed by a time stamp), FIELD ms|paused|files|state|uploaded|at.
 ckpt_field() {
