@@ -1,7 +1,8 @@
-/* test_join.c - the interval join operator on both state backends: matches within the bound
- * (bounds included), NULL keys, duplicate keys on both sides, outer rows padded once the
+/* test_join.c - the join operators on both state backends. Interval join: matches within the
+ * bound (bounds included), NULL keys, duplicate keys on both sides, outer rows padded once the
  * watermark passes their bound, state freed by the watermark, the output watermark held back by
- * the bound, and a hot key whose matches leave in several batches. */
+ * the bound, a hot key whose matches leave in several batches. Temporal join: the version valid
+ * at each row's time. Regular join: the changelog of an outer join as matches come and go. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,8 @@ static void teardown(void) {
   sl_arena_destroy(&arena);
 }
 
-/* An interval join on k with lt - rt in [lower, upper]. */
-static void make_join(int64_t lower, int64_t upper, bool left_outer, bool right_outer) {
+/* The spec of a join on k, output (k, lt, k0, rt). */
+static sl_op_join_spec spec_of(bool left_outer, bool right_outer) {
   out_types[0] = out_types[2] = t_key();
   out_types[1] = out_types[3] = t_ts();
   if (right_outer) out_types[0].nullable = out_types[1].nullable = true;
@@ -109,18 +110,30 @@ static void make_join(int64_t lower, int64_t upper, bool left_outer, bool right_
   rk[0] = sl_expr_col(&arena, 0, t_key(), 0);
   sl_op_join_spec js = {.nl = 2, .nr = 2, .out_types = out_types, .out_names = out_names, .nkeys = 1,
                         .lkeys = lk, .rkeys = rk, .left_outer = left_outer, .right_outer = right_outer,
-                        .ltime = 1, .rtime = 1, .lower = lower, .upper = upper};
-  op = sl_op_interval_join_new(&ctx, &js);
+                        .ltime = 1, .rtime = 1};
+  return js;
+}
+
+static void start(sl_op *o) {
+  op = o;
   op->id = 3;
   op->ninputs = 2;
   op->next = &cap->base;
   ck_assert_int_eq(op->vt->open(op), SL_OP_OK);
 }
 
+/* An interval join on k with lt - rt in [lower, upper]. */
+static void make_join(int64_t lower, int64_t upper, bool left_outer, bool right_outer) {
+  sl_op_join_spec js = spec_of(left_outer, right_outer);
+  js.lower = lower;
+  js.upper = upper;
+  start(sl_op_interval_join_new(&ctx, &js));
+}
+
 #define NOKEY INT64_MIN
 
-/* Rows (key, time) into input port; NOKEY is a NULL key. */
-static void feed(int port, const int64_t (*rows)[2], int n) {
+/* Rows (key, time) into input port, of the given change kinds (NULL: inserts); NOKEY is a NULL key. */
+static void feed_kinds(int port, const int64_t (*rows)[2], int n, const uint8_t *kinds) {
   sl_type types[2] = {t_key(), t_ts()};
   sl_batch *b = sl_batch_new(2, types, n);
   for (int i = 0; i < n; i++) {
@@ -130,9 +143,15 @@ static void feed(int port, const int64_t (*rows)[2], int n) {
     sl_batch_set(b, 1, (uint32_t)i, &t);
   }
   b->nrows = n;
+  if (kinds) {
+    b->kinds = sl_calloc((size_t)n, 1);
+    memcpy(b->kinds, kinds, (size_t)n);
+  }
   ck_assert_int_eq(sl_op_deliver(op, port, b), SL_OP_OK);
   sl_batch_free(b);
 }
+
+static void feed(int port, const int64_t (*rows)[2], int n) { feed_kinds(port, rows, n, NULL); }
 
 /* The watermark on both inputs. */
 static void watermark(int64_t wm) {
@@ -294,10 +313,68 @@ START_TEST(hot_key_matches_leave_in_batches) {
 }
 END_TEST
 
+/* Versions of key 1 at 10 s, 20 s and 30 s: each left row joins the one valid at its time, the
+ * latest at or before it; a row before the first version has none (LEFT: padded); other keys'
+ * versions never apply. Results wait for the watermark. */
+START_TEST(temporal_join_uses_the_version_at_each_rows_time) {
+  sl_op_join_spec js = spec_of(true, false);
+  start(sl_op_temporal_join_new(&ctx, &js));
+  const int64_t versions[][2] = {{1, at(10)}, {2, at(15)}, {1, at(20)}, {1, at(30)}};
+  feed(1, versions, 4);
+  const int64_t left[][2] = {{1, at(5)}, {1, at(10)}, {1, at(25)}, {1, at(40)}, {3, at(12)}, {NOKEY, at(12)}};
+  feed(0, left, 6);
+  ck_assert_int_eq(cap->nrows, 0);
+  watermark(at(100));
+  const char *want[] = {
+    "+I[1, 2024-03-01 00:00:05.000, null, null]",
+    "+I[1, 2024-03-01 00:00:10.000, 1, 2024-03-01 00:00:10.000]",
+    "+I[1, 2024-03-01 00:00:25.000, 1, 2024-03-01 00:00:20.000]",
+    "+I[1, 2024-03-01 00:00:40.000, 1, 2024-03-01 00:00:30.000]",
+    "+I[3, 2024-03-01 00:00:12.000, null, null]",
+    "+I[null, 2024-03-01 00:00:12.000, null, null]",
+  };
+  expect_rows(want, 6);
+}
+END_TEST
+
+/* A LEFT regular join's changelog: a left row without a match is padded; its first match
+ * retracts that; a second match adds a row; when the matches are retracted one by one, the last
+ * retraction brings the padded row back. */
+START_TEST(regular_left_join_changelog) {
+  sl_op_join_spec js = spec_of(true, false);
+  start(sl_op_regular_join_new(&ctx, &js));
+  const int64_t l[][2] = {{1, at(1)}};
+  feed(0, l, 1);
+  const int64_t r[][2] = {{1, at(2)}, {1, at(3)}};
+  feed(1, r, 2);
+  const uint8_t del[2] = {SL_ROW_DELETE, SL_ROW_DELETE};
+  feed_kinds(1, r, 2, del);
+  const char *want[] = {
+    "+I[1, 2024-03-01 00:00:01.000, null, null]",
+    "-D[1, 2024-03-01 00:00:01.000, null, null]",
+    "+I[1, 2024-03-01 00:00:01.000, 1, 2024-03-01 00:00:02.000]",
+    "+I[1, 2024-03-01 00:00:01.000, 1, 2024-03-01 00:00:03.000]",
+    "-D[1, 2024-03-01 00:00:01.000, 1, 2024-03-01 00:00:02.000]",
+    "-D[1, 2024-03-01 00:00:01.000, 1, 2024-03-01 00:00:03.000]",
+    "+I[1, 2024-03-01 00:00:01.000, null, null]",
+  };
+  /* In this order, exactly. */
+  ck_assert_int_eq(cap->nrows, 7);
+  sl_buf all;
+  sl_buf_init(&all);
+  for (int i = 0; i < 7; i++) {
+    sl_buf_adds(&all, want[i]);
+    sl_buf_addc(&all, '\n');
+  }
+  ck_assert_str_eq(cap->text.data, all.data);
+  sl_buf_destroy(&all);
+}
+END_TEST
+
 static Suite *join_suite(void) {
   Suite *s = suite_create("join");
   for (int b = 0; b < 2; b++) {
-    TCase *tc = tcase_create(b ? "interval-rocksdb" : "interval-hashmap");
+    TCase *tc = tcase_create(b ? "rocksdb" : "hashmap");
     tcase_add_checked_fixture(tc, b ? setup_rocksdb : setup_hashmap, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, inner_matches_within_the_bound);
@@ -305,6 +382,8 @@ static Suite *join_suite(void) {
     tcase_add_test(tc, watermark_frees_the_state);
     tcase_add_test(tc, padded_rows_are_never_late);
     tcase_add_test(tc, hot_key_matches_leave_in_batches);
+    tcase_add_test(tc, temporal_join_uses_the_version_at_each_rows_time);
+    tcase_add_test(tc, regular_left_join_changelog);
     suite_add_tcase(s, tc);
   }
   return s;
