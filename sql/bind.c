@@ -1005,6 +1005,12 @@ static int bind_join(binder *b, sl_ast_from *f, sl_plan **out, scope *sc) {
   for (int i = 0; i < nl + nr; i++) {
     bool left = i < nl;
     j->out.names[i] = left ? lp->out.names[i] : rp->out.names[i - nl];
+    /* A name the left side has too gets a number, as Flink's planner does (k, k0). */
+    for (int n = 0, k = 0; k < i; k++)
+      if (!strcmp(j->out.names[k], j->out.names[i])) {
+        j->out.names[i] = sl_arena_printf(b->a, "%s%d", left ? lp->out.names[i] : rp->out.names[i - nl], n++);
+        k = -1;
+      }
     j->out.types[i] = left ? lp->out.types[i] : rp->out.types[i - nl];
     if (left ? pad_left : pad_right) j->out.types[i].nullable = true;
   }
