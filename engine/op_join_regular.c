@@ -2,12 +2,13 @@
  * row is kept, and each row joins every row of the other side with an equal key, before or
  * after it. Inputs may be changelogs: +I/+U rows add, -U/-D rows retract.
  *
- * Each side keeps its rows in keyed state (namespace 0): per join key a count of row slots
- * ("<id>/lcount") and the rows under key | slot ("<id>/lrows", value = matches | row), where
+ * Each side keeps its rows in keyed state (namespace 0): per join key its range of row slots
+ * ("<id>/lcount": first, end) and the rows under key | slot ("<id>/lrows", value = matches | row), where
  * `matches` counts the rows of the other side it joins with, so that an outer join knows when a
  * row goes from padded to matched and back. A retraction removes one equal row (the last slot
  * moves into its place). With 'table.exec.state.ttl' set, entries not written for that long
- * expire; without it the state grows with the number of distinct rows.
+ * expire (slots that expired at the front of a key's range are skipped from then on); without it
+ * the state grows with the number of distinct rows.
  *
  *   row r arrives on side p (adding):
  *     for each row o of the other side under r's key where the residual holds:
@@ -45,7 +46,7 @@ typedef struct op_regular_join {
   const char *const *out_names;
   int64_t ttl_us;
   sl_batch *cand;          /* joined candidates of one input row, before the residual */
-  uint32_t *cand_slot;     /* the other side's slot of each candidate */
+  uint64_t *cand_slot;     /* the other side's slot of each candidate */
   sl_batch *out;           /* changes, in order */
   uint32_t *sel;
   sl_buf key, rkey, val, mine;
@@ -107,31 +108,36 @@ static int emit_padded_stored(op_regular_join *j, int p, const unsigned char *en
 
 /* ---- State -------------------------------------------------------------------------------- */
 
-static void slot_key(op_regular_join *j, uint32_t slot) {
+static void slot_key(op_regular_join *j, uint64_t slot) {
   sl_buf_reset(&j->rkey);
   sl_buf_add(&j->rkey, j->key.data, j->key.len);
-  sl_buf_add(&j->rkey, &slot, 4);
+  sl_buf_add(&j->rkey, &slot, 8);
 }
 
-static int64_t slot_count(op_regular_join *j, int p, int *rc) {
+/* The slots of side p under j->key: [first, end). Rows are appended at `end`; rows that expired
+ * leave holes, mostly at the front (the oldest go first), which `first` skips once seen. */
+typedef struct slots {
+  uint64_t first, end;
+} slots;
+
+static int get_slots(op_regular_join *j, int p, slots *r) {
   const void *v;
   uint32_t vl;
-  *rc = sl_kstate_get(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, sl_state_hash(j->key.data, j->key.len), &v,
-                      &vl);
-  if (*rc || !v) return 0;
-  int64_t n;
-  memcpy(&n, v, 8);
-  return n;
+  *r = (slots){0, 0};
+  int rc = sl_kstate_get(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, sl_state_hash(j->key.data, j->key.len), &v,
+                         &vl);
+  if (!rc && v) memcpy(r, v, sizeof *r);
+  return rc;
 }
 
-static int set_slot_count(op_regular_join *j, int p, int64_t n) {
+static int set_slots(op_regular_join *j, int p, slots r) {
   uint64_t h = sl_state_hash(j->key.data, j->key.len);
-  if (n == 0) return sl_kstate_delete(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h);
-  return sl_kstate_put(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h, &n, 8);
+  if (r.first >= r.end) return sl_kstate_delete(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h);
+  return sl_kstate_put(j->s[p].count, 0, j->key.data, (uint32_t)j->key.len, h, &r, sizeof r);
 }
 
 /* The stored value of side p's slot under j->key (NULL when absent or expired). */
-static int get_slot(op_regular_join *j, int p, uint32_t slot, const unsigned char **v, uint32_t *vl) {
+static int get_slot(op_regular_join *j, int p, uint64_t slot, const unsigned char **v, uint32_t *vl) {
   slot_key(j, slot);
   const void *pv;
   int rc = sl_kstate_get(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
@@ -140,14 +146,19 @@ static int get_slot(op_regular_join *j, int p, uint32_t slot, const unsigned cha
   return rc;
 }
 
-static int put_slot(op_regular_join *j, int p, uint32_t slot, const void *v, uint32_t vl) {
+static int put_slot(op_regular_join *j, int p, uint64_t slot, const void *v, uint32_t vl) {
   slot_key(j, slot);
   return sl_kstate_put(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
                        v, vl);
 }
 
+static int delete_slot(op_regular_join *j, int p, uint64_t slot) {
+  slot_key(j, slot);
+  return sl_kstate_delete(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len));
+}
+
 /* Changes the match count of side p's slot by delta; returns the count before, or -1 if gone. */
-static int64_t bump_matches(op_regular_join *j, int p, uint32_t slot, int64_t delta, int *rc) {
+static int64_t bump_matches(op_regular_join *j, int p, uint64_t slot, int64_t delta, int *rc) {
   const unsigned char *v;
   uint32_t vl;
   if ((*rc = get_slot(j, p, slot, &v, &vl)) || !v) return -1;
@@ -163,48 +174,41 @@ static int64_t bump_matches(op_regular_join *j, int p, uint32_t slot, int64_t de
 
 /* Adds row (encoded in j->mine) with `matches` to side p under j->key. */
 static int store_row(op_regular_join *j, int p, int64_t matches) {
-  int rc;
-  int64_t n = slot_count(j, p, &rc);
+  slots r;
+  int rc = get_slots(j, p, &r);
   if (rc) return rc;
-  if (n >= UINT32_MAX) return sl_err_set(j->base.ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "join: more than 2^32 rows of one key");
   memcpy(j->mine.data, &matches, 8);
-  if ((rc = put_slot(j, p, (uint32_t)n, j->mine.data, (uint32_t)j->mine.len))) return rc;
-  return set_slot_count(j, p, n + 1);
+  if ((rc = put_slot(j, p, r.end, j->mine.data, (uint32_t)j->mine.len))) return rc;
+  r.end++;
+  return set_slots(j, p, r);
 }
 
 /* Removes one row equal to j->mine (its columns) from side p under j->key; *matches gets its
  * match count, -1 when no such row is kept (expired, or never seen). */
 static int remove_row(op_regular_join *j, int p, int64_t *matches) {
-  int rc;
+  slots r;
   *matches = -1;
-  int64_t n = slot_count(j, p, &rc);
+  int rc = get_slots(j, p, &r);
   if (rc) return rc;
-  for (int64_t i = 0; i < n; i++) {
+  for (uint64_t i = r.first; i < r.end; i++) {
     const unsigned char *v;
     uint32_t vl;
-    if ((rc = get_slot(j, p, (uint32_t)i, &v, &vl))) return rc;
+    if ((rc = get_slot(j, p, i, &v, &vl))) return rc;
     if (!v || vl != j->mine.len || memcmp(v + 8, j->mine.data + 8, vl - 8) != 0) continue;
     memcpy(matches, v, 8);
     /* The last slot moves into the hole. */
-    if (i != n - 1) {
+    if (i != r.end - 1) {
       const unsigned char *lv;
       uint32_t ll;
-      if ((rc = get_slot(j, p, (uint32_t)(n - 1), &lv, &ll))) return rc;
+      if ((rc = get_slot(j, p, r.end - 1, &lv, &ll))) return rc;
       sl_buf_reset(&j->val);
       if (lv) sl_buf_add(&j->val, lv, ll);
-      if (lv) rc = put_slot(j, p, (uint32_t)i, j->val.data, ll);
-      else {
-        slot_key(j, (uint32_t)i);
-        rc = sl_kstate_delete(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len,
-                              sl_state_hash(j->rkey.data, j->rkey.len));
-      }
+      rc = lv ? put_slot(j, p, i, j->val.data, ll) : delete_slot(j, p, i);
       if (rc) return rc;
     }
-    slot_key(j, (uint32_t)(n - 1));
-    if ((rc = sl_kstate_delete(j->s[p].rows, 0, j->rkey.data, (uint32_t)j->rkey.len,
-                               sl_state_hash(j->rkey.data, j->rkey.len))))
-      return rc;
-    return set_slot_count(j, p, n - 1);
+    if ((rc = delete_slot(j, p, r.end - 1))) return rc;
+    r.end--;
+    return set_slots(j, p, r);
   }
   return 0;
 }
@@ -263,22 +267,27 @@ static int flush_candidates(op_regular_join *j, int p, uint8_t kind, int64_t *nm
 
 /* Joins input row `row` of side p (key in j->key) with every stored row of the other side. */
 static int probe(op_regular_join *j, int p, const sl_batch *in, uint32_t row, uint8_t kind, int64_t *nmatch) {
-  int o = 1 - p, rc;
-  int64_t n = slot_count(j, o, &rc);
-  if (rc) return SL_OP_ERROR;
-  for (int64_t i = 0; i < n; i++) {
+  int o = 1 - p;
+  slots r;
+  if (get_slots(j, o, &r)) return SL_OP_ERROR;
+  uint64_t first_live = r.end;
+  for (uint64_t i = r.first; i < r.end; i++) {
     /* Flush first: match counts are rewritten there, which would free v below. */
     if (j->cand->nrows == j->cand->cap && flush_candidates(j, p, kind, nmatch)) return SL_OP_ERROR;
     const unsigned char *v;
     uint32_t vl;
-    if (get_slot(j, o, (uint32_t)i, &v, &vl)) return SL_OP_ERROR;
+    if (get_slot(j, o, i, &v, &vl)) return SL_OP_ERROR;
     if (!v) continue; /* expired */
+    if (first_live == r.end) first_live = i;
     uint32_t c = (uint32_t)j->cand->nrows++;
-    j->cand_slot[c] = (uint32_t)i;
+    j->cand_slot[c] = i;
     copy_row(j->cand, first_col(j, p), in, row, c);
     sl_codec_read_row(v + 8, j->cand, first_col(j, o), j->s[o].ncols, c);
   }
-  return flush_candidates(j, p, kind, nmatch);
+  if (flush_candidates(j, p, kind, nmatch)) return SL_OP_ERROR;
+  /* Expired rows at the front are skipped from now on. */
+  if (first_live != r.first && (r.first = first_live, set_slots(j, o, r))) return SL_OP_ERROR;
+  return SL_OP_OK;
 }
 
 static bool row_key(op_regular_join *j, int p, uint32_t row) {
@@ -338,7 +347,8 @@ static int rj_open(sl_op *op) {
   char name[64];
   for (int p = 0; p < 2; p++) {
     snprintf(name, sizeof name, "%d/%s", op->id, names[p][0]);
-    if (sl_kstate_open(op->ctx->state, name, 8, j->ttl_us, &j->s[p].count, op->ctx->err)) return SL_OP_ERROR;
+    if (sl_kstate_open(op->ctx->state, name, (uint32_t)sizeof(slots), j->ttl_us, &j->s[p].count, op->ctx->err))
+      return SL_OP_ERROR;
     snprintf(name, sizeof name, "%d/%s", op->id, names[p][1]);
     if (sl_kstate_open(op->ctx->state, name, SL_KSTATE_VAR, j->ttl_us, &j->s[p].rows, op->ctx->err)) return SL_OP_ERROR;
   }
@@ -411,7 +421,7 @@ sl_op *sl_op_regular_join_new(sl_job_ctx *ctx, const sl_op_join_spec *spec) {
   int cap = SL_BATCH_DEFAULT_ROWS;
   j->cand = sl_batch_new(spec->nl + spec->nr, spec->out_types, cap);
   j->out = sl_batch_new(spec->nl + spec->nr, spec->out_types, cap);
-  j->cand_slot = sl_calloc((size_t)cap, sizeof(uint32_t));
+  j->cand_slot = sl_calloc((size_t)cap, sizeof(uint64_t));
   j->sel = sl_calloc((size_t)cap, sizeof(uint32_t));
   sl_buf_init(&j->key);
   sl_buf_init(&j->rkey);

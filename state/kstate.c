@@ -234,6 +234,19 @@ static int flush_dirty(sl_state_backend *be, sl_err *err) {
   return sl_rdb_commit(be, err);
 }
 
+/* Deletes one in-memory entry during a sweep (the caller then revisits position *pos - 1). */
+static void delete_at(sl_kstate *s, nsmap *n, centry *e, size_t *pos) {
+  sl_state_backend *be = s->be;
+  size_t klen;
+  const void *key = sl_state_map_key(n->m, e, &klen);
+  /* The key lives in the entry: delete by a copy of it. */
+  sl_buf_reset(&be->drained);
+  sl_buf_add(&be->drained, key, klen);
+  drop_var(s, e);
+  sl_state_map_delete(n->m, be->drained.data, klen, sl_state_hash(be->drained.data, klen));
+  (*pos)--; /* the cluster shifted back into this position */
+}
+
 /* Evicts entries, the least recently used first (CLOCK: an entry used since the sweep last
  * passed it is spared once), until the layer holds at most `target` bytes. Dirty entries are
  * written to the DB as they go. The sweep resumes where it stopped, so every entry is met in
@@ -253,14 +266,8 @@ static int evict(sl_state_backend *be, size_t target, sl_err *err) {
           continue;
         }
         if (e->dirty) write_entry(s, n, e);
-        size_t before = sl_state_map_bytes(n->m) + be->var_bytes, klen;
-        const void *key = sl_state_map_key(n->m, e, &klen);
-        /* The key lives in the entry: delete by a copy of it. */
-        sl_buf_reset(&be->drained);
-        sl_buf_add(&be->drained, key, klen);
-        drop_var(s, e);
-        sl_state_map_delete(n->m, be->drained.data, klen, sl_state_hash(be->drained.data, klen));
-        be->sweep_pos--; /* the cluster shifted back into this position */
+        size_t before = sl_state_map_bytes(n->m) + be->var_bytes;
+        delete_at(s, n, e, &be->sweep_pos);
         bytes -= before - (sl_state_map_bytes(n->m) + be->var_bytes);
       }
       if (bytes <= target) break;
@@ -270,10 +277,37 @@ static int evict(sl_state_backend *be, size_t target, sl_err *err) {
   return sl_rdb_commit(be, err);
 }
 
-/* Brings the in-memory layer back under budget once it is over (never while a drain iterates
- * it): a quarter of the budget is evicted at a time, so that most hot entries stay. */
+/* Incremental TTL cleanup, as Flink's heap backend does it: visits up to `budget` in-memory
+ * entries of states with a time-to-live, resuming where the last sweep stopped, and deletes the
+ * expired ones, so that state nobody reads again still goes. (A copy in RocksDB carries the same
+ * or an older expiry: lookups ignore it, and compaction drops it.) */
+static void sweep_expired(sl_state_backend *be, int64_t budget) {
+  for (int round = 0; round <= be->nstates && budget > 0; round++) {
+    if (be->ttl_state >= be->nstates) be->ttl_state = 0, be->ttl_ns = 0, be->ttl_pos = 0;
+    sl_kstate *s = be->states[be->ttl_state];
+    for (; s->ttl_us > 0 && be->ttl_ns < s->nns && budget > 0; be->ttl_ns++, be->ttl_pos = 0) {
+      nsmap *n = &s->nss[be->ttl_ns];
+      void *slot;
+      while (budget > 0 && (slot = sl_state_map_at(n->m, &be->ttl_pos))) {
+        budget--;
+        if (expired(s, ((centry *)slot)->ts)) delete_at(s, n, slot, &be->ttl_pos);
+      }
+      if (budget == 0) return;
+    }
+    be->ttl_state++, be->ttl_ns = 0, be->ttl_pos = 0;
+  }
+}
+
+/* Called between batches: sweeps expired entries (about twice as many as were written since the
+ * last call), and brings the in-memory layer back under budget once it is over (never while a
+ * drain iterates it): a quarter of the budget is evicted at a time, so that most hot entries stay. */
 int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
-  if (!be->rdb || be->draining || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;
+  if (be->draining) return 0;
+  if (be->writes > 0) {
+    sweep_expired(be, 2 * be->writes + 64);
+    be->writes = 0;
+  }
+  if (!be->rdb || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;
   return evict(be, be->cfg.front_cache_bytes / 4 * 3, err);
 }
 
@@ -358,6 +392,7 @@ int sl_kstate_upsert(sl_kstate *s, uint64_t ns, const void *key, uint32_t klen, 
   if (rc) return rc;
   if (s->ttl_us > 0 && !*created) e->ts = expiry_for(s);
   e->dirty = 1;
+  s->be->writes++;
   *slot = CENTRY_VALUE(e);
   return 0;
 }
@@ -392,6 +427,7 @@ int sl_kstate_put(sl_kstate *s, uint64_t ns, const void *key, uint32_t klen, uin
   }
   e->ts = expiry_for(s);
   e->dirty = 1;
+  s->be->writes++;
   return 0;
 }
 

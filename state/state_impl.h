@@ -45,6 +45,9 @@ struct sl_state_backend {
   int sweep_state;      /* where the eviction sweep stands: state, namespace, table position */
   int sweep_ns;
   size_t sweep_pos;
+  int ttl_state, ttl_ns;  /* where the expired-entry sweep stands */
+  size_t ttl_pos;
+  int64_t writes;       /* entries written since the last sweep */
   int64_t (*now_us)(void *arg);
   void *clock_arg;
   void *rdb;            /* rocksdb_backend.c's handle, NULL for hashmap */

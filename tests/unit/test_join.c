@@ -64,6 +64,12 @@ static sl_op *op;
 static sl_type out_types[4];
 static const char *out_names[] = {"k", "lt", "k0", "rt"};
 
+static int64_t fake_now;
+static int64_t fake_clock(void *arg) {
+  (void)arg;
+  return fake_now;
+}
+
 static sl_type t_key(void) { return sl_type_make(SL_TYPE_BIGINT, 0, 0, true); }
 static sl_type t_ts(void) {
   sl_type t = sl_type_make(SL_TYPE_TIMESTAMP, 3, 0, false);
@@ -79,6 +85,8 @@ static void setup_backend(sl_state_kind kind) {
   sl_state_config cfg = {.kind = kind, .front_cache_bytes = 1, .block_cache_bytes = 1 << 20,
                          .write_buffer_bytes = 1 << 20};
   ck_assert_int_eq(sl_state_backend_new(&cfg, &ctx.state, &err), 0);
+  fake_now = 1000000;
+  sl_state_backend_set_clock(ctx.state, fake_clock, NULL);
   sl_arena_init(&arena, 0);
   cap = sl_calloc(1, sizeof *cap);
   cap->base.vt = &cap_vt;
@@ -371,6 +379,25 @@ START_TEST(regular_left_join_changelog) {
 }
 END_TEST
 
+/* 'table.exec.state.ttl' bounds a regular join's state: rows not written for that long are gone
+ * (processing time) and join nothing more; fresh ones still do. */
+START_TEST(regular_join_state_expires_with_ttl) {
+  const int64_t hour = INT64_C(3600000000);
+  ctx.state_ttl_us = hour;
+  sl_op_join_spec js = spec_of(false, false);
+  start(sl_op_regular_join_new(&ctx, &js));
+  const int64_t old[][2] = {{1, at(1)}, {2, at(2)}};
+  feed(0, old, 2);
+  fake_now += 2 * hour;
+  const int64_t fresh[][2] = {{2, at(3)}};
+  feed(0, fresh, 1);
+  const int64_t r[][2] = {{1, at(4)}, {2, at(5)}};
+  feed(1, r, 2);
+  const char *want[] = {"+I[2, 2024-03-01 00:00:03.000, 2, 2024-03-01 00:00:05.000]"};
+  expect_rows(want, 1);
+}
+END_TEST
+
 static Suite *join_suite(void) {
   Suite *s = suite_create("join");
   for (int b = 0; b < 2; b++) {
@@ -384,6 +411,7 @@ static Suite *join_suite(void) {
     tcase_add_test(tc, hot_key_matches_leave_in_batches);
     tcase_add_test(tc, temporal_join_uses_the_version_at_each_rows_time);
     tcase_add_test(tc, regular_left_join_changelog);
+    tcase_add_test(tc, regular_join_state_expires_with_ttl);
     suite_add_tcase(s, tc);
   }
   return s;

@@ -290,6 +290,39 @@ START_TEST(ttl_expires_idle_keys) {
 }
 END_TEST
 
+/* Entries nobody reads again still go once their time-to-live has passed: the sweep between
+ * batches (sl_state_backend_trim) finds them, so memory stays bounded by what is live. */
+START_TEST(ttl_sweep_frees_entries_never_read_again) {
+  sl_err err;
+  sl_err_clear(&err);
+  sl_state_backend *be = backend(_i, 64 << 20, &err);
+  sl_kstate *s;
+  const int64_t hour = 3600LL * 1000000;
+  ck_assert_int_eq(sl_kstate_open(be, "6/rows", SL_KSTATE_VAR, hour, &s, &err), 0);
+  char val[100] = {0};
+  for (int k = 0; k < 20000; k++)
+    ck_assert_int_eq(sl_kstate_put(s, 0, &k, sizeof k, sl_state_hash(&k, sizeof k), val, sizeof val), 0);
+  ck_assert_int_eq(sl_state_backend_trim(be, &err), 0);
+  size_t full = sl_state_backend_memory(be);
+  fake_now += 2 * hour;
+  /* New keys keep coming, a batch at a time; the old ones are never touched again. */
+  for (int batch = 0; batch < 20; batch++) {
+    for (int k = 100000 + batch * 1000; k < 100000 + (batch + 1) * 1000; k++)
+      ck_assert_int_eq(sl_kstate_put(s, 0, &k, sizeof k, sl_state_hash(&k, sizeof k), val, sizeof val), 0);
+    ck_assert_int_eq(sl_state_backend_trim(be, &err), 0);
+  }
+  /* 20000 live entries again, the 20000 expired ones swept: about the memory of before. */
+  size_t after = sl_state_backend_memory(be);
+  ck_assert_msg(after < full + full / 4, "memory %zu after the sweep, %zu with the first 20000 entries", after, full);
+  const void *v;
+  uint32_t vl;
+  int old = 5;
+  ck_assert_int_eq(sl_kstate_get(s, 0, &old, sizeof old, sl_state_hash(&old, sizeof old), &v, &vl), 0);
+  ck_assert_ptr_null(v);
+  sl_state_backend_free(be);
+}
+END_TEST
+
 static void copy_dir(const char *from, const char *to) {
   char cmd[2 * PATH_MAX + 16];
   ck_assert_int_lt(snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", from, to), (int)sizeof cmd);
@@ -387,6 +420,7 @@ int main(void) {
   tcase_add_loop_test(tc, eviction_keeps_values, 0, 2);
   tcase_add_loop_test(tc, drain_stopped_keeps_namespace, 0, 2);
   tcase_add_loop_test(tc, ttl_expires_idle_keys, 0, 2);
+  tcase_add_loop_test(tc, ttl_sweep_frees_entries_never_read_again, 0, 2);
   tcase_add_loop_test(tc, snapshot_and_restore, 0, 2);
   tcase_add_test(tc, restore_damaged_snapshot);
   suite_add_tcase(s, tc);
