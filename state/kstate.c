@@ -28,6 +28,7 @@ int sl_state_backend_new(const sl_state_config *cfg, sl_state_backend **out, sl_
   if (!be->cfg.write_buffer_bytes) be->cfg.write_buffer_bytes = 64u << 20;
   if (!be->cfg.front_cache_bytes) be->cfg.front_cache_bytes = 64u << 20;
   be->now_us = wall_clock_us;
+  be->now_cached = wall_clock_us(NULL);
   be->err = err;
   sl_buf_init(&be->scratch);
   sl_buf_init(&be->val);
@@ -186,11 +187,15 @@ static void remove_ns(sl_kstate *s, nsmap *n) {
 
 /* Entries carry their expiry time (0: never), so that RocksDB's compaction filter needs no
  * knowledge of each state's time-to-live. */
-static bool expired(const sl_kstate *s, int64_t expiry) {
-  return expiry != 0 && s->be->now_us(s->be->clock_arg) >= expiry;
+/* Processing time for time-to-live: the wall clock read once per batch (at each trim), as reading
+ * it per entry costs more than the lookup; a clock set by the embedder or a test is asked each time. */
+static int64_t now_of(const sl_state_backend *be) {
+  return be->now_us == wall_clock_us ? be->now_cached : be->now_us(be->clock_arg);
 }
 
-static int64_t expiry_for(const sl_kstate *s) { return s->ttl_us > 0 ? s->be->now_us(s->be->clock_arg) + s->ttl_us : 0; }
+static bool expired(const sl_kstate *s, int64_t expiry) { return expiry != 0 && now_of(s->be) >= expiry; }
+
+static int64_t expiry_for(const sl_kstate *s) { return s->ttl_us > 0 ? now_of(s->be) + s->ttl_us : 0; }
 
 void sl_kstate_mark_in_db(sl_kstate *s, uint64_t ns) { find_ns(s, ns, true)->in_db = true; }
 
@@ -298,13 +303,16 @@ static void sweep_expired(sl_state_backend *be, int64_t budget) {
   }
 }
 
-/* Called between batches: sweeps expired entries (about twice as many as were written since the
- * last call), and brings the in-memory layer back under budget once it is over (never while a
+/* Called between batches: sweeps expired entries (as many visits as writes since the last
+ * call), and brings the in-memory layer back under budget once it is over (never while a
  * drain iterates it): a quarter of the budget is evicted at a time, so that most hot entries stay. */
 int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
   if (be->draining) return 0;
+  if (be->now_us == wall_clock_us) be->now_cached = wall_clock_us(NULL);
   if (be->writes > 0) {
-    sweep_expired(be, 2 * be->writes + 64);
+    /* As many visits as writes: in a steady state entries expire as fast as they are written,
+     * and a full pass takes about one time-to-live. */
+    sweep_expired(be, be->writes + 64);
     be->writes = 0;
   }
   if (!be->rdb || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;

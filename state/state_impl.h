@@ -50,6 +50,7 @@ struct sl_state_backend {
   int64_t writes;       /* entries written since the last sweep */
   int64_t (*now_us)(void *arg);
   void *clock_arg;
+  int64_t now_cached;   /* the wall clock as of the last trim (time-to-live is per batch) */
   void *rdb;            /* rocksdb_backend.c's handle, NULL for hashmap */
   sl_buf scratch;       /* encoded RocksDB key */
   sl_buf val;           /* value read from RocksDB */

@@ -11,8 +11,10 @@
 #                $SLUICE_TEST_S3_BUCKET through $SLUICE_TEST_S3_FLAKY_ENDPOINT, every 300 ms; run under
 #                tests/services/with_s3.sh), or a file:// or s3:// URI
 #   INTERVAL_MS  the checkpoint interval instead of those defaults ('' for them)
-#   JOB          window (default: per card and minute aggregates) or join (the same over a LEFT
-#                interval self-join of the transactions: two sources, join state, padded rows)
+#   JOB          window (default: per card and minute aggregates), join (the same over a LEFT
+#                interval self-join of the transactions: two sources, join state, padded rows),
+#                window_join (pairs of a card's transactions in the same minute) or regular_join
+#                (each transaction with itself, a regular join whose state only grows)
 #
 # When to kill: at a random moment of a run's checkpoint cycle, timed by the job's own log rather
 # than the clock (which keeps the test the same on slow sanitizer builds). Each run waits for its
@@ -46,7 +48,8 @@ case "$where" in
 esac
 interval=${6:-$interval}
 job_kind=${7:-window}
-case "$job_kind" in window|join) ;; *) echo "crash test: JOB must be window or join" >&2; exit 2 ;; esac
+case "$job_kind" in window|join|window_join|regular_join) ;;
+  *) echo "crash test: JOB must be window, join, window_join or regular_join" >&2; exit 2 ;; esac
 
 bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$rows" 500 7 > "$work/tx.json"
 
@@ -63,6 +66,30 @@ fi
 # JOB=join, of each transaction paired with the card's transactions in the minute before it
 # (or with nothing: NULL amounts).
 job() { # $1 output folder, $2 checkpoint settings
+  if [ "$job_kind" = window_join ] || [ "$job_kind" = regular_join ]; then
+    cat <<SQL
+$2
+$s3_settings
+SET 'state.backend' = '$backend';
+CREATE TABLE tx (
+  transaction_id STRING, card_id STRING, amount DECIMAL(10, 2), merchant_country STRING,
+  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+) WITH ('connector' = 'filesystem', 'path' = '$work/tx.json', 'format' = 'json');
+CREATE TABLE pairs (a STRING, b STRING, amount DECIMAL(10, 2), country STRING)
+  WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
+SQL
+    if [ "$job_kind" = window_join ]; then
+      echo "INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
+FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) a
+JOIN TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) b
+  ON a.card_id = b.card_id AND a.window_start = b.window_start AND a.window_end = b.window_end
+  AND a.transaction_id < b.transaction_id;"
+    else
+      echo "INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
+FROM tx a JOIN tx b ON a.transaction_id = b.transaction_id;"
+    fi
+    return
+  fi
   if [ "$job_kind" = join ]; then
     cat <<SQL
 $2
