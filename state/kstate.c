@@ -270,7 +270,8 @@ static int evict(sl_state_backend *be, size_t target, sl_err *err) {
           e->used = 0;
           continue;
         }
-        if (e->dirty) write_entry(s, n, e);
+        /* An expired entry goes without being written: it is as good as deleted. */
+        if (e->dirty && !expired(s, e->ts)) write_entry(s, n, e);
         size_t before = sl_state_map_bytes(n->m) + be->var_bytes;
         delete_at(s, n, e, &be->sweep_pos);
         bytes -= before - (sl_state_map_bytes(n->m) + be->var_bytes);
@@ -303,16 +304,16 @@ static void sweep_expired(sl_state_backend *be, int64_t budget) {
   }
 }
 
-/* Called between batches: sweeps expired entries (as many visits as writes since the last
- * call), and brings the in-memory layer back under budget once it is over (never while a
+/* Called between batches: sweeps expired entries (twice as many visits as writes since the
+ * last call), and brings the in-memory layer back under budget once it is over (never while a
  * drain iterates it): a quarter of the budget is evicted at a time, so that most hot entries stay. */
 int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
   if (be->draining) return 0;
   if (be->now_us == wall_clock_us) be->now_cached = wall_clock_us(NULL);
   if (be->writes > 0) {
-    /* As many visits as writes: in a steady state entries expire as fast as they are written,
-     * and a full pass takes about one time-to-live. */
-    sweep_expired(be, be->writes + 64);
+    /* Twice as many visits as writes: in a steady state entries expire as fast as they are
+     * written, so a full pass takes half a time-to-live and expired entries linger that long. */
+    sweep_expired(be, 2 * be->writes + 64);
     be->writes = 0;
   }
   if (!be->rdb || layer_bytes(be) <= be->cfg.front_cache_bytes) return 0;
