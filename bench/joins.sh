@@ -9,6 +9,8 @@
 #   --keys K        distinct join keys (default 100000)
 #   --backends "B"  hashmap and/or rocksdb (default: both)
 #   --runs R        timed runs per configuration, medians shown (default 1)
+#   --front-cache S 'state.backend.rocksdb.front-cache.size' for the rocksdb runs, e.g. '4 mb'
+#                   (default: sluice's, 64 mb), to make the state larger than the in-memory layer
 #   --sluice PATH   the binary to measure (default: bench/build/sluice, built in release mode)
 #   --no-wait       do not wait (up to 2 minutes) for a quiet machine before each run
 #
@@ -30,6 +32,7 @@ keys=100000
 backends="hashmap rocksdb"
 runs=1
 sluice=""
+front=""
 wait_idle=1
 parts=""
 while [ $# -gt 0 ]; do
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --keys) keys=${2:?}; shift 2 ;;
     --backends) backends=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
+    --front-cache) front=${2:?}; shift 2 ;;
     --sluice) sluice=$(readlink -f "${2:?}"); shift 2 ;;
     --no-wait) wait_idle=0; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -92,6 +96,7 @@ tables() { # BACKEND
   cat <<SQL
 SET 'state.backend' = '$1';
 SET 'state.backend.rocksdb.localdir' = '$work';
+${front:+SET 'state.backend.rocksdb.front-cache.size' = '$front';}
 CREATE TABLE a (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
   WITH ('connector' = 'filesystem', 'path' = '$a', 'format' = 'csv');
 CREATE TABLE b (k BIGINT, w BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
@@ -138,7 +143,7 @@ read -r b1 a1 < <(busy_ticks)
 {
   echo "sluice join bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- engine sql connectors state 2>/dev/null || echo '+dirty'), $sluice"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
-  echo "2 x $rows rows, $keys keys; median of $runs run(s); machine $(busy_pct "$b0" "$a0" "$b1" "$a1")% busy while measuring (one run alone: ~50%)"
+  echo "2 x $rows rows, $keys keys; rocksdb front cache ${front:-64 mb}; median of $runs run(s); machine $(busy_pct "$b0" "$a0" "$b1" "$a1")% busy while measuring (one run alone: ~50%)"
   echo
   printf '%-9s %-8s %9s %11s %8s %9s %-22s %12s\n' "join" "backend" "median s" "events/s" "cpu s" "peak MB" "RSS at 1/4..end MB" "rows out"
   for kind in $parts; do

@@ -346,15 +346,11 @@ static int lookup(sl_kstate *s, uint64_t ns, const void *key, uint32_t klen, uin
   centry *e = sl_state_map_get(n->m, key, klen, hash);
   if (e) e->used = 1;
   if (e && expired(s, e->ts)) {
-    /* Expired: gone, as if deleted (the DB copy, if any, is overwritten or deleted below). */
+    /* Expired: gone, as if deleted. A copy in the DB is older, so expired too: lookups ignore
+     * it and compaction drops it, no need to write a delete. */
     drop_var(s, e);
     sl_state_map_delete(n->m, key, klen, hash);
     e = NULL;
-    if (n->in_db) {
-      sl_rdb_key(&be->scratch, hash, ns, key, klen);
-      sl_rdb_del(be, s, be->scratch.data, be->scratch.len);
-      if ((rc = sl_rdb_commit(be, be->err))) return rc;
-    }
     if (!create) return 0;
   } else if (!e && n->in_db) {
     sl_rdb_key(&be->scratch, hash, ns, key, klen);
@@ -375,8 +371,7 @@ static int lookup(sl_kstate *s, uint64_t ns, const void *key, uint32_t klen, uin
         *out = e;
         return 0;
       }
-      sl_rdb_del(be, s, be->scratch.data, be->scratch.len);
-      if ((rc = sl_rdb_commit(be, be->err))) return rc;
+      /* Expired in the DB: absent (compaction drops it). */
     }
   }
   if (e || !create) {
