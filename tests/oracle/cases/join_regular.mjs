@@ -48,6 +48,9 @@ export default {
     { file: F, prefix: 'three> ', out: ['order_id:INT', 'name:STRING', 'region:STRING'],
       sql: `SELECT o.order_id, c.name, g.region FROM orders o, customers c, regions g
             WHERE o.cust_id = c.id AND c.region_id = g.rid AND o.amount > 100` },
+    { file: F, prefix: 'direct> ', out: ['order_id:INT', 'name:STRING', 'region:STRING'],
+      sql: `SELECT o.order_id, c.name, g.region FROM orders o JOIN customers c ON o.cust_id = c.id
+            JOIN regions g ON c.region_id = g.rid WHERE o.amount > 100` },
     { file: F, prefix: 'nonequi> ', out: ['rid:INT', 'region:STRING', 'id:INT', 'name:STRING'],
       sql: `SELECT g.rid, g.region, c.id, c.name FROM regions g JOIN customers c ON c.region_id > g.rid AND c.name = 'ann'` },
   ],

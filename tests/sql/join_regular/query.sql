@@ -44,5 +44,13 @@ WHERE o.cust_id = c.id AND o.amount > 100;
 INSERT INTO three_out
 SELECT b.order_id, b.name, g.region FROM big_orders b, regions g WHERE b.region_id = g.rid;
 
+-- Three tables in one query: two joins, the WHERE below them.
+CREATE TABLE direct_out (order_id INT, name STRING, region STRING)
+  WITH ('connector' = 'print', 'print-identifier' = 'direct');
+INSERT INTO direct_out
+SELECT o.order_id, c.name, g.region
+FROM orders o JOIN customers c ON o.cust_id = c.id JOIN regions g ON c.region_id = g.rid
+WHERE o.amount > 100;
+
 INSERT INTO nonequi_out
 SELECT g.rid, g.region, c.id, c.name FROM regions g JOIN customers c ON c.region_id > g.rid AND c.name = 'ann';
