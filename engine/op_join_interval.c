@@ -24,6 +24,7 @@
 
 #include "../state/manifest.h"
 #include "../state/state.h"
+#include "join_util.h"
 #include "ops.h"
 #include "rowcodec.h"
 
@@ -36,8 +37,7 @@ typedef struct side {
   bool outer;              /* unmatched rows are emitted, padded with NULLs */
   sl_kstate *count;        /* (bucket, key) -> number of rows */
   sl_kstate *rows;         /* (bucket, key | index) -> matched | time | row */
-  int64_t *buckets;        /* live buckets, ascending */
-  int nb, capb;
+  sl_time_list buckets;    /* live buckets */
   sl_col *key_cols;        /* keys of the current input batch */
 } side;
 
@@ -92,30 +92,6 @@ static void match_range(const op_interval_join *j, int p, int64_t t, int64_t *lo
 /* The watermark from which a row at t on side p can match no future row of the other side. */
 static int64_t expiry(const op_interval_join *j, int p, int64_t t) {
   return p == 0 ? sat_add(t, j->lower == INT64_MIN ? INT64_MAX : -j->lower) : sat_add(t, j->upper);
-}
-
-/* ---- Buckets ------------------------------------------------------------------------------ */
-
-static int bucket_find(const side *s, int64_t b) {
-  int lo = 0, hi = s->nb;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (s->buckets[mid] < b) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-static void bucket_add(side *s, int64_t b) {
-  int i = bucket_find(s, b);
-  if (i < s->nb && s->buckets[i] == b) return;
-  if (s->nb == s->capb) {
-    s->capb = s->capb ? s->capb * 2 : 16;
-    s->buckets = sl_realloc(s->buckets, sizeof(int64_t) * (size_t)s->capb);
-  }
-  memmove(&s->buckets[i + 1], &s->buckets[i], sizeof(int64_t) * (size_t)(s->nb - i));
-  s->buckets[i] = b;
-  s->nb++;
 }
 
 /* ---- Output ------------------------------------------------------------------------------- */
@@ -205,8 +181,8 @@ static int probe(op_interval_join *j, int p, const sl_batch *in, uint32_t row, i
   uint64_t kh = sl_state_hash(j->key.data, j->key.len);
   int64_t first = floor_div(lo, j->width), last = floor_div(hi, j->width);
   int ocols_first = p == 0 ? j->s[0].ncols : 0;
-  for (int bi = bucket_find(o, first); bi < o->nb && o->buckets[bi] <= last; bi++) {
-    int64_t b = o->buckets[bi];
+  for (int bi = sl_time_list_find(&o->buckets, first); bi < o->buckets.n && o->buckets.v[bi] <= last; bi++) {
+    int64_t b = o->buckets.v[bi];
     const void *cv;
     uint32_t cl;
     if (sl_kstate_get(o->count, ns_of(b), j->key.data, (uint32_t)j->key.len, kh, &cv, &cl)) return SL_OP_ERROR;
@@ -267,7 +243,7 @@ static int store(op_interval_join *j, int p, const sl_batch *in, uint32_t row, i
   if (sl_kstate_put(s->rows, ns_of(b), j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
                     j->val.data, (uint32_t)j->val.len))
     return SL_OP_ERROR;
-  bucket_add(s, b);
+  sl_time_list_add(&s->buckets, b);
   return SL_OP_OK;
 }
 
@@ -278,16 +254,6 @@ static int emit_padded(op_interval_join *j, int p, const sl_batch *in, uint32_t 
   copy_input_row(j, p, in, row, orow);
   pad(j, 1 - p, orow);
   return SL_OP_OK;
-}
-
-/* The key of row `row` into j->key; false when a key column is NULL (never matches). */
-static bool row_key(op_interval_join *j, int p, uint32_t row) {
-  sl_buf_reset(&j->key);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (sl_col_is_null(&j->s[p].key_cols[k], row)) return false;
-    sl_codec_add_value(&j->key, &j->s[p].key_cols[k], row);
-  }
-  return true;
 }
 
 static int ij_process(sl_op *op, int p, const sl_batch *in) {
@@ -308,14 +274,14 @@ static int ij_process(sl_op *op, int p, const sl_batch *in) {
   /* Pass 1: probe the other side. */
   for (int i = 0; i < n && !rc; i++) {
     uint32_t row = sl_batch_row(in, i);
-    if (sl_col_is_null(tc, row) || !row_key(j, p, row)) continue;
+    if (sl_col_is_null(tc, row) || !sl_join_key(&j->key, s->key_cols, j->nkeys, row)) continue;
     rc = probe(j, p, in, row, tc->i64[row]);
   }
   if (!rc) rc = flush_candidates(j, p);
   /* Pass 2: keep the rows a future row can still match; pad the others that never matched. */
   for (int i = 0; i < n && !rc; i++) {
     uint32_t row = sl_batch_row(in, i);
-    bool joinable = !sl_col_is_null(tc, row) && row_key(j, p, row);
+    bool joinable = !sl_col_is_null(tc, row) && sl_join_key(&j->key, s->key_cols, j->nkeys, row);
     if (joinable && op->watermark < expiry(j, p, tc->i64[row])) rc = store(j, p, in, row, tc->i64[row], j->matched[row]);
     else if (s->outer && !j->matched[row]) rc = emit_padded(j, p, in, row);
   }
@@ -352,8 +318,8 @@ static int ij_on_watermark(sl_op *op, int64_t wm) {
   for (int p = 0; p < 2; p++) {
     side *s = &j->s[p];
     int done = 0;
-    while (done < s->nb) {
-      int64_t b = s->buckets[done];
+    while (done < s->buckets.n) {
+      int64_t b = s->buckets.v[done];
       int64_t last_time = b >= INT64_MAX / j->width ? INT64_MAX : (b + 1) * j->width - 1;
       if (wm < expiry(j, p, last_time)) break;
       expire_ctx x = {j, p};
@@ -365,8 +331,7 @@ static int ij_on_watermark(sl_op *op, int64_t wm) {
       if (sl_kstate_drop(s->count, ns_of(b))) return SL_OP_ERROR;
       done++;
     }
-    if (done) memmove(s->buckets, s->buckets + done, sizeof(int64_t) * (size_t)(s->nb - done));
-    s->nb -= done;
+    sl_time_list_drop_front(&s->buckets, done);
   }
   int64_t out = wm == SL_WATERMARK_MAX ? wm : sat_add(wm, -j->delay);
   return sl_op_emit_watermark(op, out);
@@ -378,44 +343,23 @@ static int ij_finish(sl_op *op) { return emit_out((op_interval_join *)op); }
 
 static int ij_open(sl_op *op) {
   op_interval_join *j = (op_interval_join *)op;
-  static const char *const names[2][2] = {{"lcount", "lrows"}, {"rcount", "rrows"}};
-  char name[64];
-  for (int p = 0; p < 2; p++) {
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][0]);
-    if (sl_kstate_open(op->ctx->state, name, 8, 0, &j->s[p].count, op->ctx->err)) return SL_OP_ERROR;
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][1]);
-    if (sl_kstate_open(op->ctx->state, name, SL_KSTATE_VAR, 0, &j->s[p].rows, op->ctx->err)) return SL_OP_ERROR;
-  }
+  for (int p = 0; p < 2; p++)
+    if (sl_join_open_side(op, p, 8, 0, &j->s[p].count, &j->s[p].rows)) return SL_OP_ERROR;
   return SL_OP_OK;
 }
 
 static int ij_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   op_interval_join *j = (op_interval_join *)op;
   (void)id;
-  for (int p = 0; p < 2; p++) {
-    int32_t n = j->s[p].nb;
-    sl_buf_add(&m->data, &n, 4);
-    if (n) sl_buf_add(&m->data, j->s[p].buckets, sizeof(int64_t) * (size_t)n);
-  }
+  for (int p = 0; p < 2; p++) sl_time_list_save(&j->s[p].buckets, &m->data);
   return SL_OP_OK;
 }
 
 static int ij_restore(sl_op *op, const sl_manifest_op *m) {
   op_interval_join *j = (op_interval_join *)op;
   size_t at = 8; /* after the watermark */
-  for (int p = 0; p < 2; p++) {
-    int32_t n;
-    if (m->data.len < at + 4) goto bad;
-    memcpy(&n, m->data.data + at, 4);
-    at += 4;
-    if (n < 0 || m->data.len < at + (size_t)n * 8) goto bad;
-    for (int i = 0; i < n; i++) {
-      int64_t b;
-      memcpy(&b, m->data.data + at, 8);
-      at += 8;
-      bucket_add(&j->s[p], b);
-    }
-  }
+  for (int p = 0; p < 2; p++)
+    if (!sl_time_list_load(&j->s[p].buckets, &m->data, &at)) goto bad;
   if (at != m->data.len) goto bad;
   return SL_OP_OK;
 bad:
@@ -426,7 +370,7 @@ bad:
 static void ij_close(sl_op *op) {
   op_interval_join *j = (op_interval_join *)op;
   for (int p = 0; p < 2; p++) {
-    free(j->s[p].buckets);
+    sl_time_list_free(&j->s[p].buckets);
     free(j->s[p].key_cols);
   }
   free(j->cand_row);
@@ -450,15 +394,8 @@ static void ij_explain(const sl_op *op, sl_buf *out) {
   const op_interval_join *j = (const op_interval_join *)op;
   const char *const *names = j->out_names;
   int nl = j->s[0].ncols;
-  static const char *const types[4] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin"};
-  int t = (j->s[0].outer ? 1 : 0) + (j->s[1].outer ? 2 : 0);
-  sl_buf_printf(out, "joinType=[%s], where=[", types[t]);
-  for (int k = 0; k < j->nkeys; k++) {
-    sl_expr_explain(j->s[0].keys[k], names, out);
-    sl_buf_adds(out, " = ");
-    sl_expr_explain(j->s[1].keys[k], names + nl, out);
-    sl_buf_adds(out, " AND ");
-  }
+  sl_join_explain_head(out, j->s[0].outer, j->s[1].outer, j->nkeys, j->s[0].keys, j->s[1].keys, names, nl);
+  if (j->nkeys) sl_buf_adds(out, " AND ");
   sl_buf_printf(out, "%s - %s BETWEEN ", names[j->s[0].time_col], names[nl + j->s[1].time_col]);
   sl_interval_explain(j->lower, out);
   sl_buf_adds(out, " AND ");

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../state/state.h"
+#include "join_util.h"
 #include "ops.h"
 #include "rowcodec.h"
 
@@ -290,20 +291,11 @@ static int probe(op_regular_join *j, int p, const sl_batch *in, uint32_t row, ui
   return SL_OP_OK;
 }
 
-static bool row_key(op_regular_join *j, int p, uint32_t row) {
-  sl_buf_reset(&j->key);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (sl_col_is_null(&j->s[p].key_cols[k], row)) return false;
-    sl_codec_add_value(&j->key, &j->s[p].key_cols[k], row);
-  }
-  return true;
-}
-
 static int one_row(op_regular_join *j, int p, const sl_batch *in, uint32_t row) {
   rside *s = &j->s[p];
   uint8_t kind = in->kinds ? in->kinds[row] : SL_ROW_INSERT;
   bool add = adds(kind);
-  if (!row_key(j, p, row)) /* a NULL key matches nothing, ever */
+  if (!sl_join_key(&j->key, s->key_cols, j->nkeys, row)) /* a NULL key matches nothing, ever */
     return s->outer ? emit_padded_input(j, p, in, row, add ? SL_ROW_INSERT : SL_ROW_DELETE) : SL_OP_OK;
   sl_buf_reset(&j->mine);
   int64_t zero = 0;
@@ -343,15 +335,8 @@ static int rj_finish(sl_op *op) { return emit_out((op_regular_join *)op); }
 
 static int rj_open(sl_op *op) {
   op_regular_join *j = (op_regular_join *)op;
-  static const char *const names[2][2] = {{"lcount", "lrows"}, {"rcount", "rrows"}};
-  char name[64];
-  for (int p = 0; p < 2; p++) {
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][0]);
-    if (sl_kstate_open(op->ctx->state, name, (uint32_t)sizeof(slots), j->ttl_us, &j->s[p].count, op->ctx->err))
-      return SL_OP_ERROR;
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][1]);
-    if (sl_kstate_open(op->ctx->state, name, SL_KSTATE_VAR, j->ttl_us, &j->s[p].rows, op->ctx->err)) return SL_OP_ERROR;
-  }
+  for (int p = 0; p < 2; p++)
+    if (sl_join_open_side(op, p, (uint32_t)sizeof(slots), j->ttl_us, &j->s[p].count, &j->s[p].rows)) return SL_OP_ERROR;
   return SL_OP_OK;
 }
 
@@ -374,14 +359,7 @@ static void rj_close(sl_op *op) {
 static void rj_explain(const sl_op *op, sl_buf *out) {
   const op_regular_join *j = (const op_regular_join *)op;
   const char *const *names = j->out_names;
-  static const char *const types[4] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin"};
-  sl_buf_printf(out, "joinType=[%s], where=[", types[(j->s[0].outer ? 1 : 0) + (j->s[1].outer ? 2 : 0)]);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (k) sl_buf_adds(out, " AND ");
-    sl_expr_explain(j->s[0].keys[k], names, out);
-    sl_buf_adds(out, " = ");
-    sl_expr_explain(j->s[1].keys[k], names + j->s[0].ncols, out);
-  }
+  sl_join_explain_head(out, j->s[0].outer, j->s[1].outer, j->nkeys, j->s[0].keys, j->s[1].keys, names, j->s[0].ncols);
   if (j->residual) {
     if (j->nkeys) sl_buf_adds(out, " AND ");
     sl_expr_explain(j->residual, names, out);

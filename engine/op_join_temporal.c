@@ -22,6 +22,7 @@
 
 #include "../state/manifest.h"
 #include "../state/state.h"
+#include "join_util.h"
 #include "ops.h"
 #include "rowcodec.h"
 
@@ -39,8 +40,7 @@ typedef struct op_temporal_join {
   const char *const *out_names;
   sl_kstate *left;         /* (bucket, seq) -> time | key length | key | row */
   sl_kstate *versions;     /* (0, key) -> versions */
-  int64_t *buckets;        /* live left buckets, ascending */
-  int nb, capb;
+  sl_time_list buckets;    /* live left buckets */
   uint64_t seq;            /* next left row's sequence number */
   int64_t horizon;         /* no left row still to join is older than this */
   sl_batch *cand, *out;
@@ -52,23 +52,6 @@ typedef struct op_temporal_join {
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 static uint64_t ns_of(int64_t bucket) { return (uint64_t)bucket ^ (1ULL << 63); }
-
-static void bucket_add(op_temporal_join *j, int64_t b) {
-  int lo = 0, hi = j->nb;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (j->buckets[mid] < b) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < j->nb && j->buckets[lo] == b) return;
-  if (j->nb == j->capb) {
-    j->capb = j->capb ? j->capb * 2 : 16;
-    j->buckets = sl_realloc(j->buckets, sizeof(int64_t) * (size_t)j->capb);
-  }
-  memmove(&j->buckets[lo + 1], &j->buckets[lo], sizeof(int64_t) * (size_t)(j->nb - lo));
-  j->buckets[lo] = b;
-  j->nb++;
-}
 
 /* ---- Versions ----------------------------------------------------------------------------- */
 
@@ -267,17 +250,8 @@ static int store_left(op_temporal_join *j, const sl_batch *in, uint32_t row, boo
   uint64_t seq = j->seq++;
   if (sl_kstate_put(j->left, ns_of(b), &seq, 8, sl_state_hash(&seq, 8), j->val.data, (uint32_t)j->val.len))
     return SL_OP_ERROR;
-  bucket_add(j, b);
+  sl_time_list_add(&j->buckets, b);
   return SL_OP_OK;
-}
-
-static bool row_key(op_temporal_join *j, uint32_t row) {
-  sl_buf_reset(&j->key);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (sl_col_is_null(&j->key_cols[k], row)) return false;
-    sl_codec_add_value(&j->key, &j->key_cols[k], row);
-  }
-  return true;
 }
 
 static int tj_process(sl_op *op, int p, const sl_batch *in) {
@@ -290,11 +264,11 @@ static int tj_process(sl_op *op, int p, const sl_batch *in) {
   for (int k = 0; k < j->nkeys && !rc; k++)
     if (sl_expr_eval(&kc, keys[k], in, in->sel, n, &j->key_cols[k])) rc = SL_OP_ERROR;
   int tcol = p == 0 ? j->ltime : j->rtime;
-  j->horizon = j->nb && j->buckets[0] * BUCKET_US < op->watermark ? j->buckets[0] * BUCKET_US : op->watermark;
+  j->horizon = j->buckets.n && j->buckets.v[0] * BUCKET_US < op->watermark ? j->buckets.v[0] * BUCKET_US : op->watermark;
   for (int i = 0; i < n && !rc; i++) {
     uint32_t row = sl_batch_row(in, i);
     if (sl_col_is_null(&in->cols[tcol], row)) continue; /* no time, no version: never joins */
-    bool has_key = row_key(j, row);
+    bool has_key = sl_join_key(&j->key, j->key_cols, j->nkeys, row);
     if (p == 1) {
       if (has_key) rc = add_version(j, in, row);
     } else {
@@ -310,16 +284,15 @@ static int tj_process(sl_op *op, int p, const sl_batch *in) {
 static int tj_on_watermark(sl_op *op, int64_t wm) {
   op_temporal_join *j = (op_temporal_join *)op;
   int done = 0;
-  while (done < j->nb) {
-    int64_t b = j->buckets[done];
+  while (done < j->buckets.n) {
+    int64_t b = j->buckets.v[done];
     if (wm != SL_WATERMARK_MAX && (b + 1) * BUCKET_US - 1 > wm) break;
     drain_ctx d = {j};
     j->horizon = b * BUCKET_US; /* older buckets are done; this one is the oldest left */
     if (sl_kstate_drain(j->left, ns_of(b), drain_left, &d) || flush_cand(j) || emit(j)) return SL_OP_ERROR;
     done++;
   }
-  if (done) memmove(j->buckets, j->buckets + done, sizeof(int64_t) * (size_t)(j->nb - done));
-  j->nb -= done;
+  sl_time_list_drop_front(&j->buckets, done);
   int64_t out = wm == SL_WATERMARK_MAX ? wm : wm == SL_WATERMARK_MIN ? wm : wm - BUCKET_US;
   return sl_op_emit_watermark(op, out);
 }
@@ -342,24 +315,16 @@ static int tj_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   op_temporal_join *j = (op_temporal_join *)op;
   (void)id;
   sl_buf_add(&m->data, &j->seq, 8);
-  int32_t n = j->nb;
-  sl_buf_add(&m->data, &n, 4);
-  if (n) sl_buf_add(&m->data, j->buckets, sizeof(int64_t) * (size_t)n);
+  sl_time_list_save(&j->buckets, &m->data);
   return SL_OP_OK;
 }
 
 static int tj_restore(sl_op *op, const sl_manifest_op *m) {
   op_temporal_join *j = (op_temporal_join *)op;
-  int32_t n;
-  if (m->data.len < 8 + 12) goto bad;
+  size_t at = 16; /* after the watermark and the sequence number */
+  if (m->data.len < at) goto bad;
   memcpy(&j->seq, m->data.data + 8, 8);
-  memcpy(&n, m->data.data + 16, 4);
-  if (n < 0 || m->data.len != 20 + (size_t)n * 8) goto bad;
-  for (int i = 0; i < n; i++) {
-    int64_t b;
-    memcpy(&b, m->data.data + 20 + (size_t)i * 8, 8);
-    bucket_add(j, b);
-  }
+  if (!sl_time_list_load(&j->buckets, &m->data, &at) || at != m->data.len) goto bad;
   return SL_OP_OK;
 bad:
   return sl_err_set(op->ctx->err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint holds damaged join state for operator %d",
@@ -368,7 +333,7 @@ bad:
 
 static void tj_close(sl_op *op) {
   op_temporal_join *j = (op_temporal_join *)op;
-  free(j->buckets);
+  sl_time_list_free(&j->buckets);
   free(j->key_cols);
   free(j->sel);
   free(j->has_version);
@@ -385,13 +350,7 @@ static void tj_close(sl_op *op) {
 static void tj_explain(const sl_op *op, sl_buf *out) {
   const op_temporal_join *j = (const op_temporal_join *)op;
   const char *const *names = j->out_names;
-  sl_buf_printf(out, "joinType=[%s], where=[", j->left_outer ? "LeftOuterJoin" : "InnerJoin");
-  for (int k = 0; k < j->nkeys; k++) {
-    if (k) sl_buf_adds(out, " AND ");
-    sl_expr_explain(j->lkeys[k], names, out);
-    sl_buf_adds(out, " = ");
-    sl_expr_explain(j->rkeys[k], names + j->nl, out);
-  }
+  sl_join_explain_head(out, j->left_outer, false, j->nkeys, j->lkeys, j->rkeys, names, j->nl);
   if (j->residual) {
     sl_buf_adds(out, " AND ");
     sl_expr_explain(j->residual, names, out);

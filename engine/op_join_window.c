@@ -15,6 +15,7 @@
 
 #include "../state/manifest.h"
 #include "../state/state.h"
+#include "join_util.h"
 #include "ops.h"
 #include "rowcodec.h"
 
@@ -34,8 +35,7 @@ typedef struct op_window_join {
   sl_expr *residual;
   int64_t size;
   const char *const *out_names;
-  int64_t *wins;           /* open windows (their ends), ascending */
-  int nwins, capwins;
+  sl_time_list wins;       /* open windows (their ends) */
   sl_batch *out;
   /* candidates in `out` while a window closes: the right row of each, and the left row's number */
   uint32_t *cand_left, *cand_index, *cand_koff, *cand_klen;
@@ -54,32 +54,6 @@ typedef struct op_window_join {
 } op_window_join;
 
 static uint64_t ns_of(int64_t end) { return (uint64_t)end ^ (1ULL << 63); }
-
-static void win_add(op_window_join *j, int64_t end) {
-  int lo = 0, hi = j->nwins;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (j->wins[mid] < end) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < j->nwins && j->wins[lo] == end) return;
-  if (j->nwins == j->capwins) {
-    j->capwins = j->capwins ? j->capwins * 2 : 16;
-    j->wins = sl_realloc(j->wins, sizeof(int64_t) * (size_t)j->capwins);
-  }
-  memmove(&j->wins[lo + 1], &j->wins[lo], sizeof(int64_t) * (size_t)(j->nwins - lo));
-  j->wins[lo] = end;
-  j->nwins++;
-}
-
-static bool row_key(op_window_join *j, int p, uint32_t row) {
-  sl_buf_reset(&j->key);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (sl_col_is_null(&j->s[p].key_cols[k], row)) return false;
-    sl_codec_add_value(&j->key, &j->s[p].key_cols[k], row);
-  }
-  return true;
-}
 
 /* ---- Input -------------------------------------------------------------------------------- */
 
@@ -110,7 +84,7 @@ static int store(op_window_join *j, int p, const sl_batch *in, uint32_t row, int
   if (sl_kstate_put(s->rows, ns, j->rkey.data, (uint32_t)j->rkey.len, sl_state_hash(j->rkey.data, j->rkey.len),
                     j->val.data, (uint32_t)j->val.len))
     return SL_OP_ERROR;
-  win_add(j, end);
+  sl_time_list_add(&j->wins, end);
   return SL_OP_OK;
 }
 
@@ -132,7 +106,7 @@ static int wj_process(sl_op *op, int p, const sl_batch *in) {
       op->ctx->late_rows++;
       continue;
     }
-    bool has_key = row_key(j, p, row);
+    bool has_key = sl_join_key(&j->key, s->key_cols, j->nkeys, row);
     if (!has_key && !s->outer) continue; /* can never show */
     rc = store(j, p, in, row, end, !has_key);
   }
@@ -322,12 +296,11 @@ static int close_window(op_window_join *j, int64_t end) {
 static int wj_on_watermark(sl_op *op, int64_t wm) {
   op_window_join *j = (op_window_join *)op;
   int done = 0;
-  while (done < j->nwins && j->wins[done] - 1000 <= wm) {
-    if (close_window(j, j->wins[done])) return SL_OP_ERROR;
+  while (done < j->wins.n && j->wins.v[done] - 1000 <= wm) {
+    if (close_window(j, j->wins.v[done])) return SL_OP_ERROR;
     done++;
   }
-  if (done) memmove(j->wins, j->wins + done, sizeof(int64_t) * (size_t)(j->nwins - done));
-  j->nwins -= done;
+  sl_time_list_drop_front(&j->wins, done);
   return sl_op_emit_watermark(op, wm);
 }
 
@@ -337,37 +310,22 @@ static int wj_finish(sl_op *op) { return emit_out((op_window_join *)op); }
 
 static int wj_open(sl_op *op) {
   op_window_join *j = (op_window_join *)op;
-  static const char *const names[2][2] = {{"lcount", "lrows"}, {"rcount", "rrows"}};
-  char name[64];
-  for (int p = 0; p < 2; p++) {
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][0]);
-    if (sl_kstate_open(op->ctx->state, name, 8, 0, &j->s[p].count, op->ctx->err)) return SL_OP_ERROR;
-    snprintf(name, sizeof name, "%d/%s", op->id, names[p][1]);
-    if (sl_kstate_open(op->ctx->state, name, SL_KSTATE_VAR, 0, &j->s[p].rows, op->ctx->err)) return SL_OP_ERROR;
-  }
+  for (int p = 0; p < 2; p++)
+    if (sl_join_open_side(op, p, 8, 0, &j->s[p].count, &j->s[p].rows)) return SL_OP_ERROR;
   return SL_OP_OK;
 }
 
 static int wj_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   op_window_join *j = (op_window_join *)op;
   (void)id;
-  int32_t n = j->nwins;
-  sl_buf_add(&m->data, &n, 4);
-  if (n) sl_buf_add(&m->data, j->wins, sizeof(int64_t) * (size_t)n);
+  sl_time_list_save(&j->wins, &m->data);
   return SL_OP_OK;
 }
 
 static int wj_restore(sl_op *op, const sl_manifest_op *m) {
   op_window_join *j = (op_window_join *)op;
-  int32_t n;
-  if (m->data.len < 12) goto bad;
-  memcpy(&n, m->data.data + 8, 4);
-  if (n < 0 || m->data.len != 12 + (size_t)n * 8) goto bad;
-  for (int i = 0; i < n; i++) {
-    int64_t end;
-    memcpy(&end, m->data.data + 12 + (size_t)i * 8, 8);
-    win_add(j, end);
-  }
+  size_t at = 8; /* after the watermark */
+  if (!sl_time_list_load(&j->wins, &m->data, &at) || at != m->data.len) goto bad;
   return SL_OP_OK;
 bad:
   return sl_err_set(op->ctx->err, SL_ECHECKPOINT, SL_ERR_NOLOC, "checkpoint holds damaged join state for operator %d",
@@ -377,7 +335,7 @@ bad:
 static void wj_close(sl_op *op) {
   op_window_join *j = (op_window_join *)op;
   for (int p = 0; p < 2; p++) free(j->s[p].key_cols);
-  free(j->wins);
+  sl_time_list_free(&j->wins);
   free(j->cand_left);
   free(j->cand_index);
   free(j->cand_koff);
@@ -399,14 +357,7 @@ static void wj_close(sl_op *op) {
 static void wj_explain(const sl_op *op, sl_buf *out) {
   const op_window_join *j = (const op_window_join *)op;
   const char *const *names = j->out_names;
-  static const char *const types[4] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin"};
-  sl_buf_printf(out, "joinType=[%s], where=[", types[(j->s[0].outer ? 1 : 0) + (j->s[1].outer ? 2 : 0)]);
-  for (int k = 0; k < j->nkeys; k++) {
-    if (k) sl_buf_adds(out, " AND ");
-    sl_expr_explain(j->s[0].keys[k], names, out);
-    sl_buf_adds(out, " = ");
-    sl_expr_explain(j->s[1].keys[k], names + j->s[0].ncols, out);
-  }
+  sl_join_explain_head(out, j->s[0].outer, j->s[1].outer, j->nkeys, j->s[0].keys, j->s[1].keys, names, j->s[0].ncols);
   if (j->residual) {
     sl_buf_adds(out, " AND ");
     sl_expr_explain(j->residual, names, out);
