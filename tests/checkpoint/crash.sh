@@ -64,10 +64,9 @@ fi
 
 # The job: per card and minute, the count, total and largest amount, into CSV part files; for
 # JOB=join, of each transaction paired with the card's transactions in the minute before it
-# (or with nothing: NULL amounts).
+# (or with nothing: NULL amounts); for the window_join and regular_join JOBs, the pairs themselves.
 job() { # $1 output folder, $2 checkpoint settings
-  if [ "$job_kind" = window_join ] || [ "$job_kind" = regular_join ]; then
-    cat <<SQL
+  cat <<SQL
 $2
 $s3_settings
 SET 'state.backend' = '$backend';
@@ -75,33 +74,21 @@ CREATE TABLE tx (
   transaction_id STRING, card_id STRING, amount DECIMAL(10, 2), merchant_country STRING,
   event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH ('connector' = 'filesystem', 'path' = '$work/tx.json', 'format' = 'json');
-CREATE TABLE pairs (a STRING, b STRING, amount DECIMAL(10, 2), country STRING)
-  WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
 SQL
-    if [ "$job_kind" = window_join ]; then
-      echo "INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
-FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) a
-JOIN TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) b
-  ON a.card_id = b.card_id AND a.window_start = b.window_start AND a.window_end = b.window_end
-  AND a.transaction_id < b.transaction_id;"
-    else
-      echo "INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
-FROM tx a JOIN tx b ON a.transaction_id = b.transaction_id;"
-    fi
-    return
-  fi
-  if [ "$job_kind" = join ]; then
-    cat <<SQL
-$2
-$s3_settings
-SET 'state.backend' = '$backend';
-CREATE TABLE tx (
-  transaction_id STRING, card_id STRING, amount DECIMAL(10, 2), merchant_country STRING,
-  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-) WITH ('connector' = 'filesystem', 'path' = '$work/tx.json', 'format' = 'json');
+  local sink="WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb')"
+  case "$job_kind" in
+    window) cat <<SQL
 CREATE TABLE per_minute (card_id STRING, window_start TIMESTAMP(3), n BIGINT, total DECIMAL(20, 2),
-  largest_before DECIMAL(10, 2), alone BIGINT)
-  WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
+  largest DECIMAL(10, 2), countries BIGINT) $sink;
+INSERT INTO per_minute
+SELECT card_id, window_start, COUNT(*), SUM(amount), MAX(amount), COUNT(DISTINCT merchant_country)
+FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY card_id, window_start, window_end;
+SQL
+      ;;
+    join) cat <<SQL
+CREATE TABLE per_minute (card_id STRING, window_start TIMESTAMP(3), n BIGINT, total DECIMAL(20, 2),
+  largest_before DECIMAL(10, 2), alone BIGINT) $sink;
 CREATE VIEW pairs AS
 SELECT a.card_id, a.event_time, a.amount, b.amount AS before_amount
 FROM tx a LEFT JOIN tx b ON a.card_id = b.card_id AND a.transaction_id <> b.transaction_id
@@ -111,24 +98,23 @@ SELECT card_id, window_start, COUNT(*), SUM(amount), MAX(before_amount), COUNT(*
 FROM TABLE(TUMBLE(TABLE pairs, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
 GROUP BY card_id, window_start, window_end;
 SQL
-    return
-  fi
-  cat <<SQL
-$2
-$s3_settings
-SET 'state.backend' = '$backend';
-CREATE TABLE tx (
-  transaction_id STRING, card_id STRING, amount DECIMAL(10, 2), merchant_country STRING,
-  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-) WITH ('connector' = 'filesystem', 'path' = '$work/tx.json', 'format' = 'json');
-CREATE TABLE per_minute (card_id STRING, window_start TIMESTAMP(3), n BIGINT, total DECIMAL(20, 2),
-  largest DECIMAL(10, 2), countries BIGINT)
-  WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
-INSERT INTO per_minute
-SELECT card_id, window_start, COUNT(*), SUM(amount), MAX(amount), COUNT(DISTINCT merchant_country)
-FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
-GROUP BY card_id, window_start, window_end;
+      ;;
+    window_join) cat <<SQL
+CREATE TABLE pairs (a STRING, b STRING, amount DECIMAL(10, 2), country STRING) $sink;
+INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
+FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) a
+JOIN TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) b
+  ON a.card_id = b.card_id AND a.window_start = b.window_start AND a.window_end = b.window_end
+  AND a.transaction_id < b.transaction_id;
 SQL
+      ;;
+    regular_join) cat <<SQL
+CREATE TABLE pairs (a STRING, b STRING, amount DECIMAL(10, 2), country STRING) $sink;
+INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
+FROM tx a JOIN tx b ON a.transaction_id = b.transaction_id;
+SQL
+      ;;
+  esac
 }
 
 # The reference: an uninterrupted run, checkpointing like the job (elsewhere), so that its
