@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "conn.h"
+#include "metadata.h"
 
 typedef struct blackhole {
   sl_sink base;
@@ -22,6 +23,8 @@ static void bh_free(sl_sink *s) { free(s); }
 static const sl_sink_vtable blackhole_vt = {.write = bh_write, .finish = bh_finish, .describe = bh_describe, .free = bh_free};
 
 int sl_blackhole_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
+  int rc = sl_conn_meta_none(t, err);
+  if (rc) return rc;
   blackhole *s = sl_calloc(1, sizeof *s);
   s->base.vt = &blackhole_vt;
   *out = &s->base;

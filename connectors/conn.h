@@ -17,7 +17,14 @@ typedef struct sl_conn_table {
   int ncols;                 /* physical columns only */
   const char *const *names;
   const sl_type *types;
+  int nmeta;                 /* sources: the last nmeta of the ncols columns are metadata
+                              * columns (METADATA [FROM 'key']), the others the payload */
+  const char *const *meta_keys; /* their keys ("timestamp", "shard-id", ...), nmeta entries */
+  const int64_t *meta_loc;   /* where each one's METADATA clause is, for errors */
+  int npart;                 /* PARTITIONED BY (...): how many columns, */
+  const int *part_cols;      /* and which (indexes into the ncols columns) */
   FILE *out;                 /* stdout for print sinks */
+  FILE *log;                 /* progress and retry notices (stderr), or NULL */
   bool two_phase;            /* sinks: checkpointing is on, so output is published only by
                               * commit() after prepare_commit(), never by rolling or finish() */
 } sl_conn_table;
@@ -28,6 +35,8 @@ typedef struct sl_split_pos {
   char *split;        /* split id, e.g. the file's path; malloc'd */
   int64_t offset;     /* byte offset (or sequence) of the next record */
   int64_t record;     /* records (lines) consumed before offset, for messages */
+  char *position;     /* a position that is not a number (Kinesis: "AFTER_SEQUENCE_NUMBER:<seq>"),
+                       * or NULL; malloc'd */
 } sl_split_pos;
 
 typedef struct sl_source_pos {
@@ -36,8 +45,28 @@ typedef struct sl_source_pos {
   int64_t skipped;    /* records skipped so far (ignore-parse-errors), carried across restores */
 } sl_source_pos;
 
-void sl_source_pos_add(sl_source_pos *p, const char *split, int64_t offset, int64_t record);
+void sl_source_pos_add(sl_source_pos *p, const char *split, int64_t offset, int64_t record, const char *position);
 void sl_source_pos_destroy(sl_source_pos *p);
+
+/* The split states of a source that reads several splits at once (sl_source_vtable.splits). */
+typedef enum {
+  SL_SPLIT_ACTIVE = 0, /* read; its watermark counts */
+  SL_SPLIT_IDLE,       /* no records for the idle timeout: its watermark does not hold others back */
+  SL_SPLIT_WAITING,    /* not read yet (a child shard waiting for its parents): does not count */
+  SL_SPLIT_FINISHED    /* read to its end */
+} sl_split_state;
+
+/* What a connector on the network gets from the job (the start() of sources and sinks). */
+typedef struct sl_conn_env {
+  struct uv_loop_s *loop;     /* the job's event loop */
+  void (*wake)(void *arg);    /* call when read() has something again after SL_SOURCE_WAIT */
+  void *wake_arg;
+  FILE *log;                  /* progress and retry notices, or NULL */
+  int64_t idle_timeout_us;    /* 'table.exec.source.idle-timeout' (0: none) */
+} sl_conn_env;
+
+/* read() has nothing now: the source calls env->wake once it has. */
+#define SL_SOURCE_WAIT 2
 
 typedef struct sl_source sl_source;
 typedef struct sl_source_vtable {
@@ -55,6 +84,16 @@ typedef struct sl_source_vtable {
   int (*position)(sl_source *s, sl_source_pos *out, sl_err *err);
   /* Restore: the next read() continues exactly at pos (as returned by position()). */
   int (*seek)(sl_source *s, const sl_source_pos *pos, sl_err *err);
+  /* Unbounded sources on the network: start on the job's loop (after seek() on a restore, before
+   * the first read()); read() may then return SL_SOURCE_WAIT. stop() closes the loop handles
+   * when the job ends. NULL for sources that never wait. */
+  int (*start)(sl_source *s, const sl_conn_env *env, sl_err *err);
+  void (*stop)(sl_source *s);
+  /* Sources reading several splits at once (Kinesis shards), so that each split has its own
+   * watermark: returns the number of split slots so far (slots keep their index for the
+   * source's life, in the order position() lists them), sets *state to their states and
+   * *current to the slot the rows of the last read() came from. NULL: one split, always active. */
+  int (*splits)(sl_source *s, const uint8_t **state, int *current);
 } sl_source_vtable;
 
 struct sl_source {
@@ -81,6 +120,16 @@ typedef struct sl_sink_vtable {
    * data to commit(), then calls recover() to discard what earlier attempts wrote but never got
    * into a completed checkpoint (hidden in-progress files). */
   int (*recover)(sl_sink *s, sl_err *err);
+  /* At-least-once sinks that buffer: send everything buffered (at each checkpoint barrier, so
+   * that a completed checkpoint never covers unsent rows). NULL: nothing buffered. */
+  int (*flush)(sl_sink *s, sl_err *err);
+  /* Sinks that flush on a timer: start on the job's loop before the first write; stop() closes
+   * the loop handles when the job ends. NULL: not needed. */
+  int (*start)(sl_sink *s, const sl_conn_env *env, sl_err *err);
+  void (*stop)(sl_sink *s);
+  /* The sink's input watermark advanced to wm (event time, microseconds): sinks that commit by
+   * event time (the filesystem sink's partition-time trigger). NULL: not needed. */
+  int (*watermark)(sl_sink *s, int64_t wm, sl_err *err);
 } sl_sink_vtable;
 
 struct sl_sink {

@@ -22,6 +22,7 @@
 #include "../engine/sysutil.h"
 #include "conn.h"
 #include "fmt.h"
+#include "metadata.h"
 
 /* A closed part that waits for a checkpoint to complete before it is published. */
 typedef struct fs_pending {
@@ -282,13 +283,15 @@ static const sl_sink_vtable fs_sink_vt = {.write = fs_write,
                                           .recover = fs_recover};
 
 int sl_fs_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
+  int rc = sl_conn_meta_none(t, err);
+  if (rc) return rc;
   const char *path = sl_options_get(t->opts, "path");
   if (!path) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'path' for connector 'filesystem'");
   const char *format = sl_options_get(t->opts, "format");
   if (!format) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'format' for connector 'filesystem'");
   if (!strncmp(path, "file://", 7)) path += 7;
   int64_t roll;
-  int rc = sl_options_size(t->opts, "sink.rolling-policy.file-size", 128LL << 20, &roll, err);
+  rc = sl_options_size(t->opts, "sink.rolling-policy.file-size", 128LL << 20, &roll, err);
   if (rc) return rc;
   if (roll <= 0)
     return sl_err_set(err, SL_ECONFIG, sl_options_find(t->opts, "sink.rolling-policy.file-size")->value_loc,

@@ -11,6 +11,7 @@
 
 #include "conn.h"
 #include "fmt.h"
+#include "metadata.h"
 
 #define CHUNK (1 << 20)
 
@@ -31,7 +32,20 @@ typedef struct fs_source {
   int *row_file;
   int row_cap;
   int64_t skipped;
+  int nmeta;             /* METADATA columns, after the decoded ones: each one's FS_META_* */
+  int *meta;
+  sl_batch *meta_batch;  /* the batch and file meta_val was copied for (once per file and batch) */
+  int meta_file;
+  sl_str meta_val[2];
 } fs_source;
+
+/* Flink's filesystem metadata this source reads: the path of the file a row came from (as
+ * messages show it) and its base name. */
+enum { FS_META_PATH, FS_META_NAME };
+static const sl_meta_key fs_meta_keys[] = {
+    [FS_META_PATH] = {"file.path", SL_TYPE_VARCHAR, "STRING NOT NULL"},
+    [FS_META_NAME] = {"file.name", SL_TYPE_VARCHAR, "STRING NOT NULL"},
+};
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -105,6 +119,25 @@ static int fill(fs_source *s, sl_err *err) {
   return 0;
 }
 
+/* Sets the metadata columns of row (the last nmeta of b) from the file being read. The values are
+ * copied into b's arena when the batch or the file changes; a batch starting again at row 0 was
+ * reset, which released its arena. */
+static void fill_meta(fs_source *s, sl_batch *b, uint32_t row) {
+  if (row == 0 || s->meta_batch != b || s->meta_file != s->cur) {
+    const char *path = s->shown[s->cur], *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    s->meta_val[FS_META_PATH] = sl_batch_str(b, path, (uint32_t)strlen(path));
+    s->meta_val[FS_META_NAME] = sl_batch_str(b, name, (uint32_t)strlen(name));
+    s->meta_batch = b;
+    s->meta_file = s->cur;
+  }
+  for (int i = 0; i < s->nmeta; i++) {
+    sl_col *c = &b->cols[b->ncols - s->nmeta + i];
+    c->str[row] = s->meta_val[s->meta[i]];
+    if (c->nulls) c->nulls[row] = 0;
+  }
+}
+
 static int fs_read(sl_source *src, sl_batch *b, sl_err *err) {
   fs_source *s = (fs_source *)src;
   if (s->row_cap < b->cap) {
@@ -149,6 +182,7 @@ static int fs_read(sl_source *src, sl_batch *b, sl_err *err) {
       s->skipped++;
       continue;
     }
+    if (s->nmeta) fill_meta(s, b, row);
     s->row_line[row] = (uint32_t)s->line;
     s->row_file[row] = s->cur;
     b->nrows++;
@@ -180,6 +214,7 @@ static void fs_free(sl_source *src) {
   free(s->buf);
   free(s->row_line);
   free(s->row_file);
+  free(s->meta);
   sl_fmt_dec_free(s->dec);
   free(s);
 }
@@ -194,7 +229,7 @@ static int fs_position(sl_source *src, sl_source_pos *out, sl_err *err) {
   out->skipped = s->skipped;
   if (s->nfiles == 0) return 0;
   int f = s->cur < s->nfiles ? s->cur : s->nfiles - 1;
-  sl_source_pos_add(out, s->files[f], s->off + (int64_t)s->pos, s->line);
+  sl_source_pos_add(out, s->files[f], s->off + (int64_t)s->pos, s->line, NULL);
   return 0;
 }
 
@@ -263,17 +298,26 @@ int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err
   if (!path) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'path' for connector 'filesystem'");
   const char *format = sl_options_get(t->opts, "format");
   if (!format) return sl_err_set(err, SL_ECONFIG, loc, "missing option 'format' for connector 'filesystem'");
+  int *meta = sl_calloc((size_t)(t->nmeta ? t->nmeta : 1), sizeof(int));
+  int rc = sl_conn_meta_resolve(t, fs_meta_keys, (int)(sizeof fs_meta_keys / sizeof fs_meta_keys[0]), meta, err);
+  if (rc) {
+    free(meta);
+    return rc;
+  }
   if (!strncmp(path, "file://", 7)) path += 7;
   struct stat st;
-  if (stat(path, &st) != 0)
+  if (stat(path, &st) != 0) {
+    free(meta);
     return sl_err_set(err, SL_EIO, po ? po->value_loc : loc, "cannot read path '%s' of table '%s': %s", path, t->name,
                       strerror(errno));
+  }
   fs_source *s = sl_calloc(1, sizeof *s);
   s->base.vt = &fs_source_vt;
   s->path = path;
   s->fd = -1;
   s->cur = -1;
-  int rc = 0;
+  s->nmeta = t->nmeta;
+  s->meta = meta;
   if (S_ISDIR(st.st_mode)) {
     int cap = 0;
     char **rel = NULL;
@@ -298,7 +342,7 @@ int sl_fs_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err
     s->files[0] = sl_strdup(path);
     s->shown[0] = sl_strdup(path);
   }
-  if (!rc) rc = sl_fmt_dec_new(format, t->ncols, t->names, t->types, t->opts, &s->dec, err);
+  if (!rc) rc = sl_fmt_dec_new(format, t->ncols - t->nmeta, t->names, t->types, t->opts, &s->dec, err);
   if (rc) {
     fs_free(&s->base);
     return rc;

@@ -4,6 +4,7 @@
 
 #include "../engine/value_text.h"
 #include "conn.h"
+#include "metadata.h"
 
 typedef struct print_sink {
   sl_sink base;
@@ -69,7 +70,9 @@ static const sl_sink_vtable print_vt = {.write = print_write, .finish = print_fi
 
 int sl_print_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err) {
   bool to_stderr;
-  int rc = sl_options_bool(t->opts, "standard-error", false, &to_stderr, err);
+  int rc = sl_conn_meta_none(t, err);
+  if (rc) return rc;
+  rc = sl_options_bool(t->opts, "standard-error", false, &to_stderr, err);
   if (rc) return rc;
   int64_t par;
   if ((rc = sl_options_int(t->opts, "sink.parallelism", 1, &par, err))) return rc;

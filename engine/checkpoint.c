@@ -82,10 +82,13 @@ uint64_t sl_dag_fingerprint(const sl_dag *d) {
   sl_buf_init(&b);
   for (int i = 0; i < d->nops; i++) {
     const sl_op *op = d->ops[i];
-    sl_buf_printf(&b, "%d:%s->%d.%d(", op->id, op->vt->name, op->next ? op->next->id : 0, op->next_port);
+    sl_buf_printf(&b, "%d:%s", op->id, op->vt->name);
+    for (int k = 0; k < (op->nouts ? op->nouts : 1); k++)
+      sl_buf_printf(&b, "->%d.%d", op->nouts ? op->outs[k].op->id : 0, op->nouts ? op->outs[k].port : 0);
+    sl_buf_adds(&b, "(");
     /* Sources and sinks are fingerprinted by name and shape only: moving a file or bucket
      * does not change the query. */
-    if (op->vt->explain && op->ninputs > 0 && op->next) op->vt->explain(op, &b);
+    if (op->vt->explain && op->ninputs > 0 && op->nouts) op->vt->explain(op, &b);
     sl_buf_adds(&b, ")\n");
   }
   uint64_t h = sl_state_hash(b.data, b.len);

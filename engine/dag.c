@@ -1,4 +1,4 @@
-/* dag.c - building and describing the operator tree of a job. */
+/* dag.c - building and describing the operator DAG of a job. */
 #include "dag.h"
 
 #include <stdlib.h>
@@ -22,8 +22,8 @@ void sl_dag_add(sl_dag *d, sl_op *op) {
 }
 
 void sl_dag_connect(sl_op *from, sl_op *to, int port) {
-  from->next = to;
-  from->next_port = port;
+  from->outs = sl_realloc(from->outs, sizeof(sl_op_edge) * (size_t)(from->nouts + 1));
+  from->outs[from->nouts++] = (sl_op_edge){.op = to, .port = port};
   if (to->ninputs < port + 1) to->ninputs = port + 1;
 }
 
@@ -31,27 +31,47 @@ void sl_dag_free(sl_dag *d) {
   if (!d) return;
   for (int i = 0; i < d->nops; i++) {
     sl_op_release_held(d->ops[i]);
+    free(d->ops[i]->outs);
     d->ops[i]->vt->close(d->ops[i]);
   }
   free(d->ops);
+  for (int i = 0; i < d->shared.n; i++) free(d->shared.keys[i]);
+  free(d->shared.keys);
+  free(d->shared.ops);
+  free(d->shared.stmt);
   sl_arena_destroy(&d->arena);
   free(d);
 }
 
-/* One operator, then its inputs (ops feeding it, by port) one level deeper. */
-static void explain_op(const sl_dag *d, const sl_op *op, int depth, sl_buf *out) {
+static bool feeds(const sl_op *from, const sl_op *to, int port) {
+  for (int i = 0; i < from->nouts; i++)
+    if (from->outs[i].op == to && from->outs[i].port == port) return true;
+  return false;
+}
+
+/* One operator, then its inputs (ops feeding it, by port) one level deeper. An operator already
+ * shown under an earlier sink (a shared one) is shown again by its id only. */
+static void explain_op(const sl_dag *d, const sl_op *op, int depth, bool *shown, sl_buf *out) {
   sl_buf_printf(out, "%*s[%d] %s(", depth * 2, "", op->id, op->vt->name);
+  if (shown[op->id - 1]) {
+    sl_buf_adds(out, "reused)\n");
+    return;
+  }
+  shown[op->id - 1] = true;
   if (op->vt->explain) op->vt->explain(op, out);
   sl_buf_adds(out, ")\n");
   for (int port = 0; port < op->ninputs; port++)
     for (int i = 0; i < d->nops; i++)
-      if (d->ops[i]->next == op && d->ops[i]->next_port == port) {
+      if (feeds(d->ops[i], op, port)) {
         if (op->ninputs > 1) sl_buf_printf(out, "%*s  <- %s input\n", depth * 2, "", port == 0 ? "left" : "right");
         else sl_buf_printf(out, "%*s  <- forward\n", depth * 2, "");
-        explain_op(d, d->ops[i], depth + 1, out);
+        explain_op(d, d->ops[i], depth + 1, shown, out);
       }
 }
 
 void sl_dag_explain(const sl_dag *d, sl_buf *out) {
-  if (d->nops) explain_op(d, d->ops[d->nops - 1], 0, out);
+  bool *shown = sl_calloc((size_t)d->nops + 1, sizeof(bool));
+  for (int i = 0; i < d->nops; i++)
+    if (d->ops[i]->nouts == 0) explain_op(d, d->ops[i], 0, shown, out);
+  free(shown);
 }

@@ -1,4 +1,4 @@
-/* dag.h - a physical job: its operators (a tree from the sources to the sink), and how to run it. */
+/* dag.h - a physical job: its operators (a DAG from the sources to the sinks), and how to run it. */
 #ifndef SL_DAG_H
 #define SL_DAG_H
 
@@ -7,9 +7,18 @@
 
 typedef struct sl_dag {
   int nops, cap;
-  sl_op **ops;        /* in topological order: an operator after its inputs; the sink last */
+  sl_op **ops;        /* in topological order: an operator after its inputs */
   sl_job_ctx *ctx;
   sl_arena arena;     /* names and descriptions built for the physical plan */
+  /* While planning a statement set: the operator built for each plan subtree (keyed by the
+   * subtree's EXPLAIN text) and the statement it was built for, so that later statements reuse
+   * it instead of reading a source again. */
+  struct {
+    char **keys;
+    sl_op **ops;
+    int *stmt;
+    int n, cap, cur;
+  } shared;
 } sl_dag;
 
 sl_dag *sl_dag_new(sl_job_ctx *ctx);
@@ -23,7 +32,7 @@ void sl_dag_free(sl_dag *d);
  * event time first), ending each one's path when it is done. Returns 0 or SL_OP_ERROR (ctx->err
  * says why). */
 int sl_dag_run(sl_dag *d);
-/* The physical DAG as text, one operator per line, the sink first and inputs indented. */
+/* The physical DAG as text, one operator per line, each sink first and inputs indented. */
 void sl_dag_explain(const sl_dag *d, sl_buf *out);
 
 #endif

@@ -3,7 +3,11 @@
  * asks for checkpoints, and each source's end of input travels down its path as finish() and a
  * final watermark. Once every source is done (then, with checkpointing, a final checkpoint
  * publishes the output of exactly-once sinks) the job ends. A stop request ends it with a
- * savepoint instead. */
+ * savepoint instead.
+ *
+ * A source on the network may have nothing to give (SL_OP_WAIT): it is skipped until it wakes
+ * the job, and once every source waits, the idle handle stops so the loop sleeps in epoll. A
+ * tick timer restarts it now and then, for stop requests, checkpoints and idle splits. */
 #include <stdlib.h>
 #include <uv.h>
 
@@ -14,14 +18,19 @@ typedef struct runner {
   uv_loop_t loop;
   uv_idle_t idle;
   uv_timer_t timer;
+  uv_timer_t tick;
+  bool idle_on;
   sl_dag *d;
   sl_ckpt_coord *ckpt;
   bool checkpoint_due;
   int rc;
   sl_op **sources;
   bool *done;
+  bool *waiting;
   int nsources, ndone, turn;
 } runner;
+
+#define TICK_MS 50
 
 /* The source to poll next: of those not done, the one with the lowest watermark; ties (sources
  * without watermarks, or equal ones) take turns. */
@@ -29,7 +38,7 @@ static int next_source(runner *r) {
   int best = -1;
   for (int k = 0; k < r->nsources; k++) {
     int i = (r->turn + k) % r->nsources;
-    if (r->done[i]) continue;
+    if (r->done[i] || r->waiting[i]) continue;
     if (best < 0 || r->sources[i]->out_wm < r->sources[best]->out_wm) best = i;
   }
   r->turn = (r->turn + 1) % r->nsources;
@@ -40,8 +49,23 @@ static void stop_loop(runner *r, int rc) {
   r->rc = rc;
   uv_idle_stop(&r->idle);
   uv_timer_stop(&r->timer);
+  uv_timer_stop(&r->tick);
   uv_stop(&r->loop);
 }
+
+static void on_idle(uv_idle_t *h);
+
+/* Polls every source again (one woke up, or a tick passed). */
+static void wake(void *arg) {
+  runner *r = arg;
+  for (int i = 0; i < r->nsources; i++) r->waiting[i] = false;
+  if (!r->idle_on) {
+    r->idle_on = true;
+    uv_idle_start(&r->idle, on_idle);
+  }
+}
+
+static void on_tick(uv_timer_t *h) { wake(h->data); }
 
 static void on_idle(uv_idle_t *h) {
   runner *r = h->data;
@@ -62,9 +86,19 @@ static void on_idle(uv_idle_t *h) {
     return stop_loop(r, SL_OP_OK);
   }
   int i = next_source(r);
+  if (i < 0) {
+    /* Every source waits: sleep until one wakes the job, or the next tick. */
+    r->idle_on = false;
+    uv_idle_stop(&r->idle);
+    return;
+  }
   sl_op *src = r->sources[i];
   int rc = src->vt->poll(src);
   if (rc == SL_OP_OK) return;
+  if (rc == SL_OP_WAIT) {
+    r->waiting[i] = true;
+    return;
+  }
   if (rc != SL_OP_DONE) return stop_loop(r, SL_OP_ERROR);
   r->done[i] = true;
   r->ndone++;
@@ -77,6 +111,7 @@ static void on_idle(uv_idle_t *h) {
 static void on_timer(uv_timer_t *h) {
   runner *r = h->data;
   r->checkpoint_due = true;
+  wake(r);
 }
 
 int sl_dag_run(sl_dag *d) {
@@ -90,28 +125,37 @@ int sl_dag_run(sl_dag *d) {
   if (ckpt && sl_ckpt_restored_finished(ckpt)) return SL_OP_OK; /* it had already run to the end */
 
   runner r = {.d = d, .ckpt = ckpt};
+  if (uv_loop_init(&r.loop) != 0) return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
   r.sources = sl_calloc((size_t)d->nops, sizeof(sl_op *));
   r.done = sl_calloc((size_t)d->nops, sizeof(bool));
+  r.waiting = sl_calloc((size_t)d->nops, sizeof(bool));
   for (int i = 0; i < d->nops; i++)
     if (d->ops[i]->ninputs == 0) r.sources[r.nsources++] = d->ops[i];
-  if (uv_loop_init(&r.loop) != 0) {
-    free(r.sources);
-    free(r.done);
-    return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
-  }
+  ctx->loop = &r.loop;
+  ctx->wake = wake;
+  ctx->wake_arg = &r;
   uv_idle_init(&r.loop, &r.idle);
   uv_timer_init(&r.loop, &r.timer);
-  r.idle.data = r.timer.data = &r;
+  uv_timer_init(&r.loop, &r.tick);
+  r.idle.data = r.timer.data = r.tick.data = &r;
+  r.idle_on = true;
   uv_idle_start(&r.idle, on_idle);
+  uv_timer_start(&r.tick, on_tick, TICK_MS, TICK_MS);
   int64_t interval = ckpt ? sl_ckpt_interval_ms(ckpt) : 0;
   if (interval > 0) uv_timer_start(&r.timer, on_timer, (uint64_t)interval, (uint64_t)interval);
   uv_run(&r.loop, UV_RUN_DEFAULT);
+  for (int i = 0; i < d->nops; i++)
+    if (d->ops[i]->vt->detach) d->ops[i]->vt->detach(d->ops[i]);
   uv_close((uv_handle_t *)&r.idle, NULL);
   uv_close((uv_handle_t *)&r.timer, NULL);
+  uv_close((uv_handle_t *)&r.tick, NULL);
   uv_run(&r.loop, UV_RUN_DEFAULT);
-  uv_loop_close(&r.loop);
+  if (uv_loop_close(&r.loop) != 0 && !r.rc)
+    r.rc = sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "an operator left handles open on the event loop");
+  ctx->loop = NULL;
   free(r.sources);
   free(r.done);
+  free(r.waiting);
   if (ckpt && !r.rc) r.rc = sl_ckpt_wait(ckpt);
   return r.rc;
 }

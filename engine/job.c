@@ -22,22 +22,29 @@ typedef struct script {
   sluice_stats stats;
 } script;
 
-static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
-  sl_plan *plan;
-  int rc = sl_bind_statement(&s->cat, &s->arena, s->sql, st, &plan, err);
-  if (rc) return rc;
-  plan = sl_plan_rewrite(&s->arena, plan);
+/* Runs (or explains) one job: the INSERT / SELECT stmts[0..n) (several for a statement set). */
+static int run_query(script *s, sl_ast_stmt *const *stmts, int n, bool explain, sl_err *err) {
+  sl_plan **plans = sl_arena_alloc(&s->arena, sizeof(sl_plan *) * (size_t)n);
+  int rc;
+  for (int i = 0; i < n; i++) {
+    if ((rc = sl_bind_statement(&s->cat, &s->arena, s->sql, stmts[i], &plans[i], err))) return rc;
+    plans[i] = sl_plan_rewrite(&s->arena, plans[i]);
+  }
   sl_job_config jc;
   if ((rc = sl_job_config_load(&s->cat, s->restore, &jc, err))) return rc;
-  sl_job_ctx ctx = {.err = err, .sql = s->sql, .file = s->file, .out = s->out, .stop = s->stop,
-                    .checkpointing = jc.checkpointing, .state_ttl_us = jc.state_ttl_us};
+  sl_job_ctx ctx = {.err = err, .sql = s->sql, .file = s->file, .out = s->out, .stop = s->stop, .log = s->log,
+                    .checkpointing = jc.checkpointing, .state_ttl_us = jc.state_ttl_us,
+                    .idle_timeout_us = jc.idle_timeout_us};
   sl_dag *dag;
-  if ((rc = sl_plan_physical(plan, &ctx, !explain, &dag, err))) return rc;
+  if ((rc = sl_plan_physical(plans, n, &ctx, !explain, &dag, err))) return rc;
   if (explain) {
     sl_buf b;
     sl_buf_init(&b);
     sl_buf_adds(&b, "== Logical Plan ==\n");
-    sl_plan_explain(plan, &b);
+    for (int i = 0; i < n; i++) {
+      if (i) sl_buf_addc(&b, '\n');
+      sl_plan_explain(plans[i], &b);
+    }
     sl_buf_adds(&b, "\n== Physical DAG ==\n");
     sl_dag_explain(dag, &b);
     fwrite(b.data, 1, b.len, s->out);
@@ -58,7 +65,8 @@ static int run_query(script *s, sl_ast_stmt *st, bool explain, sl_err *err) {
   s->stats.jobs++;
   for (int i = 0; i < dag->nops; i++)
     if (dag->ops[i]->ninputs == 0) s->stats.rows_read += dag->ops[i]->rows_out;
-  s->stats.rows_written += dag->nops ? dag->ops[dag->nops - 1]->rows_in : 0;
+  for (int i = 0; i < dag->nops; i++)
+    if (dag->ops[i]->nouts == 0) s->stats.rows_written += dag->ops[i]->rows_in;
   s->stats.late_rows += ctx.late_rows;
   s->stats.skipped_rows += ctx.skipped_rows;
   sl_dag_free(dag);
@@ -83,11 +91,14 @@ static int run_statement(script *s, sl_ast_stmt *st, sl_err *err) {
       else s->cat.nsettings = 0;
       return 0;
     case SL_STMT_INSERT:
-    case SL_STMT_SELECT: return run_query(s, st, (s->flags & SLUICE_EXPLAIN) != 0, err);
+    case SL_STMT_SELECT: return run_query(s, &st, 1, (s->flags & SLUICE_EXPLAIN) != 0, err);
+    case SL_STMT_STATEMENT_SET:
+      return run_query(s, (sl_ast_stmt *const *)st->set_stmts->items, st->set_stmts->n, (s->flags & SLUICE_EXPLAIN) != 0,
+                       err);
     case SL_STMT_EXPLAIN:
       if (!st->inner || (st->inner->kind != SL_STMT_INSERT && st->inner->kind != SL_STMT_SELECT))
         return sl_err_set(err, SL_EUNSUPPORTED, st->loc, "EXPLAIN supports INSERT and SELECT statements");
-      return run_query(s, st->inner, true, err);
+      return run_query(s, &st->inner, 1, true, err);
   }
   return sl_err_set(err, SL_EUNSUPPORTED, st->loc, "unsupported statement");
 }
@@ -107,7 +118,7 @@ static int check_restore(const sl_ast_script *ast, sl_err *err) {
   int jobs = 0;
   for (int i = 0; ast->stmts && i < ast->stmts->n; i++) {
     int k = ((const sl_ast_stmt *)ast->stmts->items[i])->kind;
-    if (k == SL_STMT_INSERT || k == SL_STMT_SELECT) jobs++;
+    if (k == SL_STMT_INSERT || k == SL_STMT_SELECT || k == SL_STMT_STATEMENT_SET) jobs++;
   }
   if (jobs > 1)
     return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC,

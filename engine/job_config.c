@@ -11,6 +11,7 @@ int sl_job_config_load(sl_catalog *cat, const char *restore, sl_job_config *cfg,
   int64_t interval, ttl, retained, block, wbuf, front;
   if ((rc = sl_options_duration(&o, "execution.checkpointing.interval", 0, &interval, err))) return rc;
   if ((rc = sl_options_duration(&o, "table.exec.state.ttl", 0, &ttl, err))) return rc;
+  if ((rc = sl_options_duration(&o, "table.exec.source.idle-timeout", 0, &cfg->idle_timeout_us, err))) return rc;
   if ((rc = sl_options_int(&o, "state.checkpoints.num-retained", 1, &retained, err))) return rc;
   if ((rc = sl_options_size(&o, "state.backend.rocksdb.block.cache-size", 8 << 20, &block, err))) return rc;
   if ((rc = sl_options_size(&o, "state.backend.rocksdb.writebuffer.size", 64 << 20, &wbuf, err))) return rc;

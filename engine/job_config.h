@@ -12,6 +12,7 @@ typedef struct sl_job_config {
   sl_ckpt_config ckpt;
   bool checkpointing;        /* 'execution.checkpointing.interval' was set */
   int64_t state_ttl_us;      /* 'table.exec.state.ttl' (0 = keep forever) */
+  int64_t idle_timeout_us;   /* 'table.exec.source.idle-timeout' (0 = splits never idle) */
 } sl_job_config;
 
 /* Reads the settings; restore (NULL, "latest" or a URI) comes from the command line. */

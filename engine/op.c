@@ -8,16 +8,13 @@
 int sl_op_emit(sl_op *op, const sl_batch *b) {
   if (sl_batch_live(b) == 0) return SL_OP_OK;
   op->rows_out += sl_batch_live(b);
-  sl_op *next = op->next;
-  if (!next) return SL_OP_OK;
-  return sl_op_deliver(next, op->next_port, b);
+  for (int i = 0; i < op->nouts; i++)
+    if (sl_op_deliver(op->outs[i].op, op->outs[i].port, b)) return SL_OP_ERROR;
+  return SL_OP_OK;
 }
 
-int sl_op_emit_watermark(sl_op *op, int64_t wm) {
-  if (wm > op->out_wm) op->out_wm = wm;
-  sl_op *next = op->next;
-  if (!next) return SL_OP_OK;
-  int port = op->next_port;
+/* Input port of next advanced to wm: next's own watermark is the minimum over its inputs. */
+static int advance_input(sl_op *next, int port, int64_t wm) {
   if (wm <= next->in_wm[port]) return SL_OP_OK;
   next->in_wm[port] = wm;
   int64_t min = SL_WATERMARK_MAX;
@@ -29,14 +26,22 @@ int sl_op_emit_watermark(sl_op *op, int64_t wm) {
   return next->vt->on_watermark(next, min);
 }
 
+int sl_op_emit_watermark(sl_op *op, int64_t wm) {
+  if (wm > op->out_wm) op->out_wm = wm;
+  for (int i = 0; i < op->nouts; i++)
+    if (advance_input(op->outs[i].op, op->outs[i].port, wm)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
 int sl_op_end(sl_op *op) {
   if (op->vt->finish(op)) return SL_OP_ERROR;
   if (sl_op_emit_watermark(op, SL_WATERMARK_MAX)) return SL_OP_ERROR;
-  sl_op *next = op->next;
-  if (!next) return SL_OP_OK;
-  next->ended |= 1u << op->next_port;
-  if (__builtin_popcount(next->ended) < (next->ninputs > 0 ? next->ninputs : 1)) return SL_OP_OK;
-  return sl_op_end(next);
+  for (int i = 0; i < op->nouts; i++) {
+    sl_op *next = op->outs[i].op;
+    next->ended |= 1u << op->outs[i].port;
+    if (__builtin_popcount(next->ended) == (next->ninputs > 0 ? next->ninputs : 1) && sl_op_end(next)) return SL_OP_ERROR;
+  }
+  return SL_OP_OK;
 }
 
 void sl_op_reset_watermark(sl_op *op, int64_t wm) {
@@ -82,8 +87,9 @@ int sl_op_deliver(sl_op *op, int port, const sl_batch *b) {
 }
 
 int sl_op_emit_barrier(sl_op *op, int64_t id) {
-  if (!op->next) return SL_OP_OK;
-  return sl_op_deliver_barrier(op->next, op->next_port, id);
+  for (int i = 0; i < op->nouts; i++)
+    if (sl_op_deliver_barrier(op->outs[i].op, op->outs[i].port, id)) return SL_OP_ERROR;
+  return SL_OP_OK;
 }
 
 int sl_op_deliver_barrier(sl_op *op, int port, int64_t id) {

@@ -1,9 +1,9 @@
 /* op.h - the operator interface: every node of a running job is an sl_op with this vtable.
  *
- * Operators form a tree (a DAG whose every operator feeds at most one other), run on one thread:
- * sources are leaves, a join has two inputs (ports 0 and 1), the sink is the root. A call on an
- * operator may push batches and watermarks to its successor with sl_op_emit and
- * sl_op_emit_watermark, synchronously. An operator's watermark is the minimum over its inputs'. A batch passed to process() is only valid during the call
+ * Operators form a DAG run on one thread: sources have no inputs, a join has two (ports 0 and 1),
+ * sinks have no successors, and an operator may feed several (a statement set's sinks share the
+ * sources and the common part of their plans). A call on an operator may push batches and
+ * watermarks to its successors with sl_op_emit and sl_op_emit_watermark, synchronously. An operator's watermark is the minimum over its inputs'. A batch passed to process() is only valid during the call
  * and must not be modified; what an operator keeps, it copies into its state (keyed state lives
  * in ctx->state).
  *
@@ -36,6 +36,7 @@ typedef struct sl_ckpt_coord sl_ckpt_coord;
 typedef enum {
   SL_OP_OK = 0,       /* carry on */
   SL_OP_DONE = 1,     /* (sources) no more input */
+  SL_OP_WAIT = 2,     /* (sources) nothing now; ctx->wake is called once there is */
   SL_OP_ERROR = -1    /* failed: the job context's err says why */
 } sl_op_result;
 
@@ -62,7 +63,15 @@ typedef struct sl_op_vtable {
   int (*restore)(sl_op *op, const sl_manifest_op *m);
   /* The checkpoint is complete (its manifest is durable): publish the output it covers. */
   int (*checkpoint_complete)(sl_op *op, int64_t checkpoint_id);
+  /* The event loop ends: close the handles opened on ctx->loop. NULL: none. */
+  void (*detach)(sl_op *op);
 } sl_op_vtable;
+
+/* An edge of the DAG: the successor and which of its inputs it is. */
+typedef struct sl_op_edge {
+  sl_op *op;
+  int port;
+} sl_op_edge;
 
 /* A batch held back on an input that already delivered the current barrier. */
 typedef struct sl_held_batch {
@@ -72,8 +81,8 @@ typedef struct sl_held_batch {
 
 struct sl_op {
   const sl_op_vtable *vt;
-  sl_op *next;           /* successor, or NULL for a sink */
-  int next_port;         /* which input of next this operator feeds */
+  sl_op_edge *outs;      /* successors (none for a sink) */
+  int nouts;
   sl_job_ctx *ctx;
   int id;
   int ninputs;           /* 0 for sources, else >= 1 */
@@ -102,6 +111,11 @@ struct sl_job_ctx {
   bool checkpointing;    /* sinks commit in two phases (set before planning) */
   sl_ckpt_coord *ckpt;   /* checkpoint coordinator, NULL when checkpointing is off */
   const volatile int *stop;  /* set (by a signal handler) to stop with a final savepoint */
+  FILE *log;             /* progress and retry notices (stderr), or NULL */
+  int64_t idle_timeout_us;   /* 'table.exec.source.idle-timeout' (0: none) */
+  struct uv_loop_s *loop;    /* the running job's event loop (set by sl_dag_run) */
+  void (*wake)(void *arg);   /* a waiting source has input again */
+  void *wake_arg;
   bool stopped;          /* the job stopped on request before the end of its input */
 };
 

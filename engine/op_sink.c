@@ -29,6 +29,7 @@ typedef struct op_sink {
   sl_buf tmp;
   pending_commit *pending;  /* two-phase sinks: oldest first */
   int npending, cappending;
+  bool started;             /* the sink's start() ran (sinks with timers) */
 } op_sink;
 
 static int sink_open(sl_op *op) { return SL_OP_OK; }
@@ -43,8 +44,18 @@ static void collect_cell(op_sink *s, const char *p, size_t n) {
   sl_buf_addc(&s->cells, 0);
 }
 
+/* Starts a sink that runs timers on the job's loop, before its first write. */
+static int sink_start(op_sink *s) {
+  s->started = true;
+  sl_job_ctx *ctx = s->base.ctx;
+  if (!s->sink->vt->start || !ctx->loop) return 0;
+  sl_conn_env env = {.loop = ctx->loop, .wake = ctx->wake, .wake_arg = ctx->wake_arg, .log = ctx->log};
+  return s->sink->vt->start(s->sink, &env, ctx->err);
+}
+
 static int sink_process(sl_op *op, int port, const sl_batch *b) {
   op_sink *s = (op_sink *)op;
+  if (s->sink && !s->started && sink_start(s)) return SL_OP_ERROR;
   if (s->table) return !s->sink ? SL_OP_OK : s->sink->vt->write(s->sink, b, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
   static const char *tags[] = {"+I", "-U", "+U", "-D"};
   int n = sl_batch_live(b);
@@ -149,6 +160,18 @@ static int sink_finish(sl_op *op) {
   return SL_OP_OK;
 }
 
+/* Sinks that commit by event time hear of the watermark. */
+static int sink_on_watermark(sl_op *op, int64_t wm) {
+  op_sink *s = (op_sink *)op;
+  if (s->sink && s->sink->vt->watermark && s->sink->vt->watermark(s->sink, wm, op->ctx->err)) return SL_OP_ERROR;
+  return SL_OP_OK;
+}
+
+static void sink_detach(sl_op *op) {
+  op_sink *s = (op_sink *)op;
+  if (s->sink && s->started && s->sink->vt->stop) s->sink->vt->stop(s->sink);
+}
+
 static void sink_close(sl_op *op) {
   op_sink *s = (op_sink *)op;
   if (s->sink) s->sink->vt->free(s->sink);
@@ -181,7 +204,11 @@ static bool two_phase(const op_sink *s) { return s->sink && s->sink->vt->prepare
  * prepared, unpublished piece (a failed checkpoint's output rides on the next one). */
 static int sink_snapshot(sl_op *op, int64_t id, sl_manifest_op *m) {
   op_sink *s = (op_sink *)op;
-  if (!two_phase(s)) return SL_OP_OK;
+  if (!two_phase(s)) {
+    /* At-least-once sinks send what they buffered before the checkpoint can complete. */
+    if (s->sink && s->sink->vt->flush && s->sink->vt->flush(s->sink, op->ctx->err)) return SL_OP_ERROR;
+    return SL_OP_OK;
+  }
   sl_buf data;
   sl_buf_init(&data);
   if (s->sink->vt->prepare_commit(s->sink, id, &data, op->ctx->err)) {
@@ -230,7 +257,7 @@ static int sink_restore(sl_op *op, const sl_manifest_op *m) {
 static const sl_op_vtable sink_vt = {
   .name = "Sink", .open = sink_open, .process = sink_process, .finish = sink_finish, .close = sink_close,
   .explain = sink_explain, .snapshot = sink_snapshot, .restore = sink_restore,
-  .checkpoint_complete = sink_checkpoint_complete,
+  .checkpoint_complete = sink_checkpoint_complete, .detach = sink_detach, .on_watermark = sink_on_watermark,
 };
 
 sl_op *sl_op_sink_new(sl_job_ctx *ctx, const char *table, const char *desc, sl_sink *sink, int ncols, const char *const *names,

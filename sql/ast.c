@@ -619,7 +619,38 @@ void sl_parse_finish_stmt(sl_parse *p, sl_ast_stmt *s) {
   s->loc = p->stmt_loc;
   s->end = p->stmt_end;
   if (s->inner) s->inner->end = s->end;
+  if (!p->set) {
+    sl_ast_list_append(p->arena, p->script->stmts, s);
+    return;
+  }
+  if (s->kind != SL_STMT_INSERT) {
+    sl_parse_error(p, s->loc, "only INSERT INTO statements can be part of a statement set");
+    return;
+  }
+  sl_ast_list_append(p->arena, p->set->set_stmts, s);
+}
+
+void sl_parse_begin_set(sl_parse *p, int64_t loc) {
+  if (p->set) {
+    sl_parse_error(p, loc, "a statement set cannot be nested in another one (close the first with END;)");
+    return;
+  }
+  sl_ast_stmt *s = sl_arena_zalloc(p->arena, sizeof *s);
+  s->kind = SL_STMT_STATEMENT_SET;
+  s->loc = loc;
+  s->set_stmts = sl_ast_list_new(p->arena);
   sl_ast_list_append(p->arena, p->script->stmts, s);
+  p->set = s;
+}
+
+void sl_parse_end_set(sl_parse *p, int64_t loc) {
+  if (!p->set) {
+    sl_parse_error(p, loc, "END without BEGIN STATEMENT SET");
+    return;
+  }
+  if (p->set->set_stmts->n == 0) sl_parse_error(p, loc, "the statement set holds no INSERT INTO statement");
+  p->set->end = loc + 3;
+  p->set = NULL;
 }
 
 /* ---- CREATE TABLE elements -------------------------------------------------------------- */
@@ -632,6 +663,16 @@ sl_ast_column *sl_ast_column_new(sl_parse *p, sl_token name, sl_ast_type *type,
   c->type = type;
   c->computed = computed;
   if (comment.z) c->comment = sl_parse_string(p, comment, NULL);
+  return c;
+}
+
+sl_ast_column *sl_ast_column_metadata(sl_ast_column *c, const char *key, int64_t key_loc, int64_t loc,
+                                      bool is_virtual) {
+  c->metadata = true;
+  c->is_virtual = is_virtual;
+  c->meta_key = key ? key : c->name;
+  c->meta_loc = loc;
+  c->meta_key_loc = key ? key_loc : loc;
   return c;
 }
 

@@ -143,9 +143,15 @@ struct sl_ast_select {
 typedef struct sl_ast_column {
   const char *name;
   int64_t loc;
-  sl_ast_type *type;      /* physical column; NULL for computed */
+  sl_ast_type *type;      /* physical and METADATA columns; NULL for computed */
   sl_ast_expr *computed;  /* `name AS expr`; NULL for physical */
   const char *comment;
+  /* `name type METADATA [FROM 'key'] [VIRTUAL]` */
+  bool metadata;
+  bool is_virtual;        /* VIRTUAL: read from a source, never written to a sink */
+  const char *meta_key;   /* the 'key' of FROM, or the column's name */
+  int64_t meta_loc;       /* the METADATA keyword */
+  int64_t meta_key_loc;   /* the 'key' literal, or meta_loc when FROM is absent */
 } sl_ast_column;
 
 typedef struct sl_ast_option {
@@ -161,7 +167,8 @@ typedef enum {
   SL_STMT_EXPLAIN,
   SL_STMT_SET,
   SL_STMT_RESET,
-  SL_STMT_DROP        /* DROP TABLE|VIEW [IF EXISTS] name */
+  SL_STMT_DROP,       /* DROP TABLE|VIEW [IF EXISTS] name */
+  SL_STMT_STATEMENT_SET /* BEGIN STATEMENT SET; INSERT ...; ... END; (set_stmts) */
 } sl_ast_stmt_kind;
 
 typedef struct sl_ast_stmt sl_ast_stmt;
@@ -177,6 +184,8 @@ struct sl_ast_stmt {
   int64_t wm_loc;
   sl_ast_expr *wm_expr;
   sl_ast_list *primary_key; /* const char* names */
+  sl_ast_list *partition_by; /* PARTITIONED BY (const char* names) */
+  int64_t partition_loc;
   int64_t pk_loc;
   sl_ast_list *options;   /* sl_ast_option* */
   /* CREATE VIEW [name (cols)] AS query; INSERT INTO name [(cols)] query; SELECT */
@@ -187,6 +196,8 @@ struct sl_ast_stmt {
   int64_t value_loc;
   /* EXPLAIN inner */
   sl_ast_stmt *inner;
+  /* STATEMENT SET: its INSERT statements */
+  sl_ast_list *set_stmts;
 };
 
 typedef struct sl_ast_script {
@@ -200,5 +211,8 @@ int sl_sql_parse(const char *sql, size_t len, sl_arena *arena, sl_ast_script **o
 
 /* Node constructors used by the grammar actions. */
 sl_ast_expr *sl_ast_expr_new(sl_arena *a, sl_ast_expr_kind kind, int64_t loc);
+/* Makes c a METADATA column (key NULL: the column's name is the key); returns c. */
+sl_ast_column *sl_ast_column_metadata(sl_ast_column *c, const char *key, int64_t key_loc, int64_t loc,
+                                      bool is_virtual);
 
 #endif

@@ -1313,12 +1313,19 @@ static int bind_insert(binder *b, sl_ast_stmt *st, sl_plan *q, sl_plan **out) {
       return sl_err_set(b->err, SL_EBIND, st->name_loc, "cannot insert into view '%s'", st->name);
     return table_not_found(b, st->name, st->name_loc);
   }
+  /* No connector writes metadata: a sink table's METADATA columns must be VIRTUAL (read-only),
+   * and then, like computed columns, they are not among the sink's columns. */
+  for (int i = 0; i < t->ncols; i++)
+    if (t->cols[i].metadata && !t->cols[i].is_virtual)
+      return sl_err_set(b->err, SL_EUNSUPPORTED, t->cols[i].meta_loc,
+                        "table '%s': connector '%s' cannot write metadata column '%s' (key '%s'); declare it VIRTUAL to use the table as a sink",
+                        t->name, t->connector, t->cols[i].name, t->cols[i].meta_key);
   /* Target columns: the physical ones, or those listed. */
-  int nt = t->nphysical;
+  int nt = t->nphysical - t->nmeta;
   int *target = sl_arena_alloc(b->a, sizeof(int) * (size_t)(t->ncols + 1));
   int k = 0;
   for (int i = 0; i < t->ncols; i++)
-    if (!t->cols[i].computed) target[k++] = i;
+    if (!t->cols[i].computed && !t->cols[i].metadata) target[k++] = i;
   int nlisted = st->column_names ? st->column_names->n : nt;
   if (q->out.n != nlisted)
     return sl_err_set(b->err, SL_EBIND, st->name_loc >= 0 ? st->name_loc : st->loc,
@@ -1332,7 +1339,13 @@ static int bind_insert(binder *b, sl_ast_stmt *st, sl_plan *q, sl_plan **out) {
       int found = -1;
       for (int i = 0; i < nt; i++)
         if (!strcmp(t->cols[target[i]].name, cn)) found = i;
-      if (found < 0) return sl_err_set(b->err, SL_EBIND, st->name_loc, "column '%s' not found in table '%s'", cn, t->name);
+      if (found < 0) {
+        for (int i = 0; i < t->ncols; i++)
+          if (!strcmp(t->cols[i].name, cn))
+            return sl_err_set(b->err, SL_EBIND, st->name_loc, "column '%s' of table '%s' is %s and cannot be written", cn,
+                              t->name, t->cols[i].metadata ? "a VIRTUAL metadata column" : "a computed column");
+        return sl_err_set(b->err, SL_EBIND, st->name_loc, "column '%s' not found in table '%s'", cn, t->name);
+      }
       map[found] = j;
     }
   }
@@ -1410,6 +1423,14 @@ int sl_bind_create_table(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *st, sl_e
       t->cols[i].type = c->type->type;
       t->nphysical++;
     }
+    if (c->metadata) {
+      t->cols[i].metadata = true;
+      t->cols[i].is_virtual = c->is_virtual;
+      t->cols[i].meta_key = c->meta_key;
+      t->cols[i].meta_loc = c->meta_loc;
+      t->cols[i].meta_key_loc = c->meta_key_loc;
+      t->nmeta++;
+    }
   }
   /* Types of computed columns and the WATERMARK come from binding them over the table. */
   if (st->wm_column) {
@@ -1444,11 +1465,32 @@ int sl_bind_create_table(sl_catalog *cat, sl_arena *arena, sl_ast_stmt *st, sl_e
     t->pk = sl_arena_alloc(arena, sizeof(char *) * (size_t)t->npk);
     for (int i = 0; i < t->npk; i++) {
       const char *k = st->primary_key->items[i];
-      bool found = false;
+      int found = -1;
       for (int j = 0; j < n; j++)
-        if (!strcmp(t->cols[j].name, k)) found = true;
-      if (!found) return sl_err_set(err, SL_EBIND, st->pk_loc, "primary key column '%s' not found in table '%s'", k, t->name);
+        if (!strcmp(t->cols[j].name, k)) found = j;
+      if (found < 0) return sl_err_set(err, SL_EBIND, st->pk_loc, "primary key column '%s' not found in table '%s'", k, t->name);
+      /* As in Flink: a key is made of columns the table stores, never of metadata. */
+      if (t->cols[found].metadata)
+        return sl_err_set(err, SL_EBIND, st->pk_loc, "primary key column '%s' of table '%s' is a METADATA column; a primary key takes physical columns only",
+                          k, t->name);
       t->pk[i] = k;
+    }
+  }
+  if (st->partition_by) {
+    t->npart = st->partition_by->n;
+    t->part = sl_arena_alloc(arena, sizeof(char *) * (size_t)t->npart);
+    t->part_loc = st->partition_loc;
+    for (int i = 0; i < t->npart; i++) {
+      const char *k = st->partition_by->items[i];
+      int found = -1;
+      for (int j = 0; j < n; j++)
+        if (!strcmp(t->cols[j].name, k)) found = j;
+      if (found < 0) return sl_err_set(err, SL_EBIND, st->partition_loc, "partition column '%s' not found in table '%s'", k, t->name);
+      /* As in Flink: partitions are made of the columns a sink writes. */
+      if (t->cols[found].computed || t->cols[found].metadata)
+        return sl_err_set(err, SL_EBIND, st->partition_loc, "partition column '%s' of table '%s' is a %s column; partition by physical columns",
+                          k, t->name, t->cols[found].computed ? "computed" : "METADATA");
+      t->part[i] = k;
     }
   }
   int no = st->options ? st->options->n : 0;

@@ -11,20 +11,31 @@
 typedef struct sl_column_def {
   const char *name;
   sl_type type;            /* for computed columns: filled when the table is created */
-  sl_ast_expr *computed;   /* NULL for physical columns */
+  sl_ast_expr *computed;   /* NULL for physical and METADATA columns */
   int64_t loc;
+  /* `name type METADATA [FROM 'key'] [VIRTUAL]`: a column the connector fills from the record's
+   * metadata (Kinesis 'timestamp', filesystem 'file.name') instead of decoding it. */
+  bool metadata;
+  bool is_virtual;         /* read-only: not part of the table's columns as a sink */
+  const char *meta_key;    /* the key: FROM 'key', or the column's name */
+  int64_t meta_loc;        /* the METADATA keyword (errors about the column's metadata) */
+  int64_t meta_key_loc;    /* the 'key' literal, or meta_loc */
 } sl_column_def;
 
 typedef struct sl_table_def {
   const char *name;
   int64_t loc;
   int ncols;
-  sl_column_def *cols;     /* declaration order: physical and computed */
-  int nphysical;
+  sl_column_def *cols;     /* declaration order: physical, computed and METADATA */
+  int nphysical;           /* columns a source reads: physical (payload) and METADATA ones */
+  int nmeta;               /* METADATA columns among them */
   int rowtime;             /* index of the WATERMARK column, or -1 */
   sl_ast_expr *wm_expr;    /* the WATERMARK expression */
   int npk;
   const char **pk;
+  int npart;               /* PARTITIONED BY (...) */
+  const char **part;
+  int64_t part_loc;
   sl_options opts;
   const char *connector;   /* value of 'connector' */
 } sl_table_def;

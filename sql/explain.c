@@ -21,6 +21,15 @@ static void node(const sl_plan *p, int depth, sl_buf *out) {
     case SL_PLAN_SCAN:
       sl_buf_printf(out, "TableSourceScan(table=[%s], connector=[%s], ", p->table->name, p->table->connector);
       fields(&p->out, p->rowtime, out);
+      /* METADATA columns: which key the connector fills each one from. */
+      if (p->table->nmeta) {
+        sl_buf_adds(out, ", metadata=[");
+        for (int i = 0, m = 0; i < p->table->ncols; i++)
+          if (p->table->cols[i].metadata)
+            sl_buf_printf(out, "%s%s FROM '%s'%s", m++ ? ", " : "", p->table->cols[i].name, p->table->cols[i].meta_key,
+                          p->table->cols[i].is_virtual ? " VIRTUAL" : "");
+        sl_buf_adds(out, "]");
+      }
       for (int i = 0; i < p->out.n; i++)
         if (p->computed[i]) {
           sl_buf_printf(out, ", %s=[", p->out.names[i]);

@@ -79,13 +79,12 @@ ecmd ::= SEMI.
 ecmd ::= cmdx SEMI.
 cmdx ::= cmd(X).                                  { sl_parse_finish_stmt(p, X); }
 
-/* Statement sets group INSERTs into one job; every INSERT of a script already runs in one
-** job here, so the brackets are accepted and dropped:
+/* Statement sets group INSERTs into one job (one DAG reading each source once):
 **   BEGIN STATEMENT SET; INSERT ...; INSERT ...; END;
 **   EXECUTE STATEMENT SET BEGIN INSERT ...; INSERT ...; END;   and   EXECUTE INSERT ... */
-ecmd ::= BEGIN STATEMENT SET SEMI.
-ecmd ::= END SEMI.
-cmdx ::= EXECUTE STATEMENT SET BEGIN insert(X).   { sl_parse_finish_stmt(p, X); }
+ecmd ::= BEGIN(T) STATEMENT SET SEMI.             { sl_parse_begin_set(p, T.offset); }
+ecmd ::= END(T) SEMI.                             { sl_parse_end_set(p, T.offset); }
+cmdx ::= EXECUTE(T) STATEMENT SET BEGIN insert(X). { sl_parse_begin_set(p, T.offset); sl_parse_finish_stmt(p, X); }
 cmdx ::= EXECUTE insert(X).                       { sl_parse_finish_stmt(p, X); }
 
 %type cmd {sl_ast_stmt *}
@@ -122,17 +121,21 @@ ctelems ::= ctelems COMMA ctelem.
 
 ctelem ::= nm(N) typ(T) col_pk(K) col_comment(C). { sl_ast_table_add_column(p, p->cur, sl_ast_column_new(p, N, T, 0, C), K); }
 ctelem ::= nm(N) AS expr(E) col_comment(C).       { sl_ast_table_add_column(p, p->cur, sl_ast_column_new(p, N, 0, E, C), (sl_kw){sl_no_token, 0}); }
-ctelem ::= nm typ METADATA(T) metadata_from virtual_opt col_comment. { sl_parse_error(p, T.offset, "METADATA columns are not supported"); }
+ctelem ::= nm(N) typ(T) METADATA(M) metadata_from(K) virtual_opt(V) col_comment(C). { sl_ast_table_add_column(p, p->cur, sl_ast_column_metadata(sl_ast_column_new(p, N, T, 0, C), K.z ? sl_parse_string(p, K, 0) : 0, K.offset, M.offset, V), (sl_kw){sl_no_token, 0}); }
 ctelem ::= WATERMARK(T) FOR nm(C) AS expr(E).     { sl_ast_table_set_watermark(p, p->cur, C, E, T); }
 ctelem ::= constraint_name PRIMARY(T) KEY LP idlist(L) RP enforced(F). { sl_ast_table_set_pk(p, p->cur, L, F, T); }
 
 constraint_name ::= .
 constraint_name ::= CONSTRAINT nm.
 
-metadata_from ::= .
-metadata_from ::= FROM STRLIT.
-virtual_opt ::= .
-virtual_opt ::= VIRTUAL.
+/* `col type METADATA [FROM 'key'] [VIRTUAL]`: the 'key' token, or z == NULL when the column's
+** name is the key; VIRTUAL columns are read from sources and never written to sinks. */
+%type metadata_from {sl_token}
+metadata_from(A) ::= .                            { A = sl_no_token; }
+metadata_from(A) ::= FROM STRLIT(X).              { A = X; }
+%type virtual_opt {int}
+virtual_opt(A) ::= .                              { A = 0; }
+virtual_opt(A) ::= VIRTUAL.                       { A = 1; }
 
 /* `id INT PRIMARY KEY NOT ENFORCED`: the PRIMARY token, or z == NULL when absent. */
 %type col_pk {sl_kw}
@@ -152,9 +155,9 @@ col_comment(A) ::= COMMENT STRLIT(X).             { A = X; }
 table_comment ::= .
 table_comment ::= COMMENT STRLIT.
 
-/* PARTITIONED BY (cols) is accepted and ignored: sources and sinks here are unpartitioned. */
+/* PARTITIONED BY (cols): the filesystem sink's Hive-style folders, the Kinesis sink's partition key. */
 partitioned ::= .
-partitioned ::= PARTITIONED BY LP idlist RP.
+partitioned ::= PARTITIONED(T) BY LP idlist(L) RP. { p->cur->partition_by = L; p->cur->partition_loc = T.offset; }
 
 %type with_opt {sl_ast_list *}
 with_opt(A) ::= .                                 { A = 0; }

@@ -46,34 +46,77 @@ static int add(sl_dag *d, sl_op *op, sl_op *in, sl_op **out) {
   return 0;
 }
 
-/* Builds the operators of p's subtree; *out is the one producing p's rows. */
+static int build_node(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out, sl_err *err);
+
+/* Builds the operators of p's subtree; *out is the one producing p's rows. In a statement set, a
+ * subtree an earlier statement has too (same EXPLAIN text) is not built again: its operator
+ * feeds this statement as well (one read of each source, the common sub-plan computed once). */
 static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out, sl_err *err) {
+  if (p->kind == SL_PLAN_SINK) return build_node(p, ctx, open, d, out, err);
+  sl_buf key;
+  sl_buf_init(&key);
+  sl_plan_explain(p, &key);
+  for (int i = 0; i < d->shared.n; i++)
+    if (d->shared.stmt[i] != d->shared.cur && !strcmp(d->shared.keys[i], key.data)) {
+      sl_buf_destroy(&key);
+      *out = d->shared.ops[i];
+      return 0;
+    }
+  int rc = build_node(p, ctx, open, d, out, err);
+  if (rc) {
+    sl_buf_destroy(&key);
+    return rc;
+  }
+  if (d->shared.n == d->shared.cap) {
+    d->shared.cap = d->shared.cap ? d->shared.cap * 2 : 16;
+    d->shared.keys = sl_realloc(d->shared.keys, sizeof(char *) * (size_t)d->shared.cap);
+    d->shared.ops = sl_realloc(d->shared.ops, sizeof(sl_op *) * (size_t)d->shared.cap);
+    d->shared.stmt = sl_realloc(d->shared.stmt, sizeof(int) * (size_t)d->shared.cap);
+  }
+  d->shared.keys[d->shared.n] = key.data; /* the buffer's bytes move to the table */
+  d->shared.ops[d->shared.n] = *out;
+  d->shared.stmt[d->shared.n++] = d->shared.cur;
+  return 0;
+}
+
+static int build_node(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out, sl_err *err) {
   int rc;
   sl_op *in = NULL;
   switch ((sl_plan_kind)p->kind) {
     case SL_PLAN_VALUES: return add(d, sl_op_values_new(ctx), NULL, out);
     case SL_PLAN_SCAN: {
       sl_table_def *t = p->table;
-      int np = t->nphysical;
+      /* The connector's columns: the payload (physical) columns, then the METADATA columns, each
+       * group in declaration order (sl_conn_table.nmeta); phys[i] is table column i's place. */
+      int np = t->nphysical, nm = t->nmeta;
       const char **pnames = sl_arena_zalloc(&d->arena, sizeof(char *) * (size_t)(np ? np : 1));
       sl_type *ptypes = sl_arena_zalloc(&d->arena, sizeof(sl_type) * (size_t)(np ? np : 1));
       int *phys = sl_arena_zalloc(&d->arena, sizeof(int) * (size_t)(t->ncols ? t->ncols : 1));
-      int k = 0;
+      const char **mkeys = sl_arena_zalloc(&d->arena, sizeof(char *) * (size_t)(nm ? nm : 1));
+      int64_t *mloc = sl_arena_zalloc(&d->arena, sizeof(int64_t) * (size_t)(nm ? nm : 1));
+      int k = 0, m = 0;
       for (int i = 0; i < t->ncols; i++) {
-        if (t->cols[i].computed) {
+        const sl_column_def *c = &t->cols[i];
+        if (c->computed) {
           phys[i] = -1;
           continue;
         }
-        phys[i] = k;
-        pnames[k] = t->cols[i].name;
-        ptypes[k] = t->cols[i].type;
-        k++;
+        if (c->metadata) {
+          phys[i] = np - nm + m;
+          mkeys[m] = c->meta_key;
+          mloc[m++] = c->meta_loc;
+        } else {
+          phys[i] = k++;
+        }
+        pnames[phys[i]] = c->name;
+        ptypes[phys[i]] = c->type;
       }
       sl_source *src = NULL;
       if (open) {
         sl_options opts = copy_options(&d->arena, &t->opts);
         sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = np,
-                            .names = pnames, .types = ptypes, .out = ctx->out};
+                            .names = pnames, .types = ptypes, .nmeta = nm, .meta_keys = mkeys,
+                            .meta_loc = mloc, .out = ctx->out, .log = ctx->log};
         if ((rc = sl_conn_source_open(&ct, t->loc, &src, err))) return rc;
       }
       return add(d, sl_op_source_new(ctx, t->name, describe_table(&d->arena, t), src, np, ptypes, t->ncols,
@@ -123,8 +166,18 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out,
       sl_sink *sink = NULL;
       if (t && open) {
         sl_options opts = copy_options(&d->arena, &t->opts);
+        int *part = sl_arena_zalloc(&d->arena, sizeof(int) * (size_t)(t->npart ? t->npart : 1));
+        for (int i = 0; i < t->npart; i++) {
+          part[i] = -1;
+          for (int c = 0; c < p->out.n; c++)
+            if (!strcmp(p->out.names[c], t->part[i])) part[i] = c;
+          if (part[i] < 0)
+            return sl_err_set(err, SL_EBIND, t->part_loc, "partition column '%s' is not a column table '%s' is written with",
+                              t->part[i], t->name);
+        }
         sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = p->out.n,
-                            .names = p->out.names, .types = p->out.types, .out = ctx->out, .two_phase = ctx->checkpointing};
+                            .names = p->out.names, .types = p->out.types, .npart = t->npart, .part_cols = part,
+                            .out = ctx->out, .log = ctx->log, .two_phase = ctx->checkpointing};
         if ((rc = sl_conn_sink_open(&ct, t->loc, &sink, err))) return rc;
       }
       return add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,
@@ -134,13 +187,16 @@ static int build(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op **out,
   return sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC, "unknown plan node");
 }
 
-int sl_plan_physical(sl_plan *root, sl_job_ctx *ctx, bool open_connectors, sl_dag **out, sl_err *err) {
+int sl_plan_physical(sl_plan *const *roots, int n, sl_job_ctx *ctx, bool open_connectors, sl_dag **out, sl_err *err) {
   sl_dag *d = sl_dag_new(ctx);
-  sl_op *sink;
-  int rc = build(root, ctx, open_connectors, d, &sink, err);
-  if (rc) {
-    sl_dag_free(d);
-    return rc;
+  for (int i = 0; i < n; i++) {
+    sl_op *sink;
+    d->shared.cur = i;
+    int rc = build(roots[i], ctx, open_connectors, d, &sink, err);
+    if (rc) {
+      sl_dag_free(d);
+      return rc;
+    }
   }
   *out = d;
   return 0;

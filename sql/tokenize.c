@@ -510,6 +510,7 @@ int sl_sql_parse(const char *sql, size_t len, sl_arena *arena, sl_ast_script **o
     sl_sql_parser(parser, TK_SEMI, end);
     if (!p.failed) sl_sql_parser(parser, 0, end);
   }
+  if (!p.failed && p.set) sl_parse_error(&p, p.set->loc, "the statement set is not closed: END; is missing");
   sl_sql_parserFree(parser, free);
   if (p.failed) return SL_ESYNTAX;
   if (out) *out = p.script;

@@ -27,6 +27,7 @@ typedef struct sl_parse {
   int64_t stmt_loc;      /* first token of the statement being parsed, or -1 */
   int64_t stmt_end;      /* end of the last non-SEMI token fed */
   sl_ast_stmt *cur;      /* the CREATE TABLE whose elements are being parsed */
+  sl_ast_stmt *set;      /* the statement set being parsed (BEGIN STATEMENT SET ... END), or NULL */
 } sl_parse;
 
 /* A keyword (or operator) token with a small value: NOT-ness, join type, IS kind... */
@@ -172,6 +173,10 @@ sl_ast_stmt *sl_ast_set_new(sl_parse *p, int kind, const sl_token *key, const sl
                             sl_token t);
 /* Records the statement's text span and appends it to the script. */
 void sl_parse_finish_stmt(sl_parse *p, sl_ast_stmt *s);
+/* BEGIN STATEMENT SET / EXECUTE STATEMENT SET BEGIN at loc, and its END: the INSERTs between
+ * form one statement (one job). */
+void sl_parse_begin_set(sl_parse *p, int64_t loc);
+void sl_parse_end_set(sl_parse *p, int64_t loc);
 
 /* CREATE TABLE elements fill the statement being built (p->cur). */
 sl_ast_column *sl_ast_column_new(sl_parse *p, sl_token name, sl_ast_type *type,

@@ -35,7 +35,10 @@ sl_manifest *sl_manifest_new(void) {
 static void op_destroy(sl_manifest_op *op) {
   free(op->kind);
   sl_buf_destroy(&op->data);
-  for (int i = 0; i < op->nsplits; i++) free(op->splits[i].split);
+  for (int i = 0; i < op->nsplits; i++) {
+    free(op->splits[i].split);
+    free(op->splits[i].position);
+  }
   free(op->splits);
   for (int i = 0; i < op->ncommits; i++) sl_buf_destroy(&op->commits[i]);
   free(op->commits);
@@ -73,12 +76,13 @@ sl_manifest_op *sl_manifest_add_op(sl_manifest *m, int32_t id, const char *kind)
   return op;
 }
 
-void sl_manifest_op_add_split(sl_manifest_op *op, const char *split, int64_t offset, int64_t record) {
+void sl_manifest_op_add_split(sl_manifest_op *op, const char *split, int64_t offset, int64_t record, const char *position) {
   op->splits = grow(op->splits, &op->nsplits, sizeof *op->splits);
   sl_manifest_split *s = &op->splits[op->nsplits - 1];
   s->split = dup_or_null(split);
   s->offset = offset;
   s->record = record;
+  s->position = position ? dup_or_null(position) : NULL;
 }
 
 void sl_manifest_op_add_commit(sl_manifest_op *op, const void *data, size_t len) {
@@ -156,6 +160,7 @@ void sl_manifest_encode(const sl_manifest *m, sl_buf *out) {
       ps->split = str_or_empty(op->splits[j].split);
       ps->offset = op->splits[j].offset;
       ps->record = op->splits[j].record;
+      ps->position = str_or_empty(op->splits[j].position);
       po->splits[j] = ps;
     }
     po->n_commits = (size_t)op->ncommits;
@@ -310,7 +315,8 @@ int sl_manifest_decode(const void *data, size_t len, const char *where, sl_manif
     sl_buf_add(&op->data, po->data.data, po->data.len);
     op->skipped = po->skipped;
     for (size_t j = 0; j < po->n_splits; j++)
-      sl_manifest_op_add_split(op, po->splits[j]->split, po->splits[j]->offset, po->splits[j]->record);
+      sl_manifest_op_add_split(op, po->splits[j]->split, po->splits[j]->offset, po->splits[j]->record,
+                               po->splits[j]->position[0] ? po->splits[j]->position : NULL);
     for (size_t j = 0; j < po->n_commits; j++) sl_manifest_op_add_commit(op, po->commits[j].data, po->commits[j].len);
   }
   sluice__manifest__free_unpacked(pm, NULL);

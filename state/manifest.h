@@ -25,6 +25,7 @@ typedef struct sl_manifest_split {
   char *split;
   int64_t offset;
   int64_t record;
+  char *position;      /* text position (Kinesis: "AFTER_SEQUENCE_NUMBER:<seq>"), or NULL */
 } sl_manifest_split;
 
 /* The non-keyed part of one operator's snapshot. */
@@ -60,7 +61,7 @@ void sl_manifest_free(sl_manifest *m);
 /* Builders: each returns the new element (zeroed except the copied arguments). */
 sl_manifest_file *sl_manifest_add_file(sl_manifest *m, const char *name, const char *key, int64_t size, bool shared);
 sl_manifest_op *sl_manifest_add_op(sl_manifest *m, int32_t id, const char *kind);
-void sl_manifest_op_add_split(sl_manifest_op *op, const char *split, int64_t offset, int64_t record);
+void sl_manifest_op_add_split(sl_manifest_op *op, const char *split, int64_t offset, int64_t record, const char *position);
 void sl_manifest_op_add_commit(sl_manifest_op *op, const void *data, size_t len);
 /* The operator entry with this id, or NULL. */
 sl_manifest_op *sl_manifest_find_op(const sl_manifest *m, int32_t id);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# install.sh - makes sure the local AWS stand-ins the tests start (s3rver, pinned in
+# install.sh - makes sure the local AWS stand-ins the tests start (s3rver and kinesalite, pinned in
 # package.json / package-lock.json) are installed in tests/services/node_modules, installing
 # Debian's nodejs and npm first when they are missing. Does nothing when all is there already.
 #
@@ -45,7 +45,8 @@ if [ "${1:-}" = "--relock" ]; then
 fi
 
 # Installed and matching the lock file: nothing to do.
-if [ -f node_modules/s3rver/package.json ] && cmp -s package-lock.json node_modules/.sluice-lock; then
+if [ -f node_modules/s3rver/package.json ] && [ -f node_modules/kinesalite/package.json ] &&
+  cmp -s package-lock.json node_modules/.sluice-lock; then
   exit 0
 fi
 echo "install.sh: npm ci in $here" >&2

@@ -1,5 +1,6 @@
 /* test_bind.c - the binder's errors (code, exact message, byte position) and the plan of the fraud query. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +264,106 @@ START_TEST(fraud_query_binds_to_a_window_aggregate_under_a_sink) {
 }
 END_TEST
 
+/* ---- METADATA columns ----------------------------------------------------------------- */
+
+#define KIN_DDL                                                                             \
+  "CREATE TABLE k (\n"                                                                      \
+  "  id INT,\n"                                                                             \
+  "  arrival TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,\n"                         \
+  "  amount DOUBLE,\n"                                                                      \
+  "  `shard-id` STRING METADATA,\n"                                                         \
+  "  doubled AS amount * 2,\n"                                                              \
+  "  WATERMARK FOR arrival AS arrival - INTERVAL '1' SECOND\n"                              \
+  ") WITH ('connector' = 'blackhole');\n"
+
+/* FROM 'key' names the key, without it the column's name is the key; both keep where their
+ * METADATA clause (and key) are. They are columns of the table in declared order, and one
+ * can be the WATERMARK column. */
+START_TEST(metadata_columns_are_table_columns_with_their_keys) {
+  const char *sql = KIN_DDL "SELECT * FROM k;";
+  int rc = run(sql);
+  ck_assert_msg(rc == 0, "bind failed: %s", err.msg);
+  const sl_table_def *t = sl_catalog_table(&cat, "k");
+  ck_assert_int_eq(t->ncols, 5);
+  ck_assert_int_eq(t->nphysical, 4);
+  ck_assert_int_eq(t->nmeta, 2);
+  ck_assert(!t->cols[0].metadata);
+  ck_assert(t->cols[1].metadata);
+  ck_assert(t->cols[1].is_virtual);
+  ck_assert_str_eq(t->cols[1].meta_key, "timestamp");
+  ck_assert_int_eq(t->cols[1].meta_loc, strstr(sql, "METADATA FROM 'timestamp'") - sql);
+  ck_assert_int_eq(t->cols[1].meta_key_loc, strstr(sql, "'timestamp'") - sql);
+  ck_assert(t->cols[3].metadata);
+  ck_assert(!t->cols[3].is_virtual);
+  ck_assert_str_eq(t->cols[3].meta_key, "shard-id");
+  ck_assert_int_eq(t->cols[3].meta_loc, strstr(sql, "METADATA,") - sql);
+  ck_assert_int_eq(t->cols[3].meta_key_loc, t->cols[3].meta_loc);
+  ck_assert(!t->cols[4].metadata);
+  ck_assert_int_eq(t->rowtime, 1);
+  const sl_plan *scan = plan;
+  while (scan && scan->kind != SL_PLAN_SCAN) scan = scan->input;
+  ck_assert_ptr_nonnull(scan);
+  const char *want[] = {"id", "arrival", "amount", "shard-id", "doubled"};
+  ck_assert_int_eq(plan->out.n, 5);
+  for (int i = 0; i < 5; i++) ck_assert_str_eq(plan->out.names[i], want[i]);
+  ck_assert_str_eq(type_str(scan->out.types[1]), "TIMESTAMP_LTZ(3) *ROWTIME*");
+  ck_assert_str_eq(type_str(scan->out.types[3]), "STRING");
+  ck_assert_ptr_nonnull(scan->wm_expr);
+}
+END_TEST
+
+/* VIRTUAL metadata columns are not written: like computed columns, they are not sink columns. */
+START_TEST(insert_leaves_out_virtual_metadata_columns) {
+  const char *ddl = "CREATE TABLE o (a INT, m TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL, b STRING,\n"
+                    "  c AS a + 1) WITH ('connector' = 'blackhole');\n";
+  char sql[512];
+  snprintf(sql, sizeof sql, "%sINSERT INTO o SELECT 1, 'x';", ddl);
+  int rc = run(sql);
+  ck_assert_msg(rc == 0, "bind failed: %s", err.msg);
+  ck_assert_int_eq(plan->kind, SL_PLAN_SINK);
+  ck_assert_int_eq(plan->out.n, 2);
+  ck_assert_str_eq(plan->out.names[0], "a");
+  ck_assert_str_eq(plan->out.names[1], "b");
+  teardown();
+  setup();
+  snprintf(sql, sizeof sql, "%sINSERT INTO o SELECT 1, 'x', 'y';", ddl);
+  expect_err(sql, SL_EBIND, "column count mismatch: table 'o' has 2 columns, query produces 3", "o SELECT", 0);
+  teardown();
+  setup();
+  snprintf(sql, sizeof sql, "%sINSERT INTO o (a, m) SELECT 1, 'x';", ddl);
+  expect_err(sql, SL_EBIND, "column 'm' of table 'o' is a VIRTUAL metadata column and cannot be written", "o (a, m)", 0);
+}
+END_TEST
+
+/* No connector writes metadata, so a table with a non-VIRTUAL metadata column is no sink; the
+ * error points at the column's METADATA clause (line 3, column 21). */
+START_TEST(non_virtual_metadata_column_in_a_sink_is_rejected_at_its_clause) {
+  const char *sql = "CREATE TABLE o (\n"
+                    "  a INT,\n"
+                    "  arrival TIMESTAMP METADATA FROM 'timestamp'\n"
+                    ") WITH ('connector' = 'print');\n"
+                    "INSERT INTO o SELECT 1, CAST(NULL AS TIMESTAMP);";
+  expect_err(sql, SL_EUNSUPPORTED,
+             "table 'o': connector 'print' cannot write metadata column 'arrival' (key 'timestamp'); declare it "
+             "VIRTUAL to use the table as a sink",
+             "METADATA FROM", 0);
+  int line, col;
+  sl_err_linecol(sql, err.loc, &line, &col);
+  ck_assert_int_eq(line, 3);
+  ck_assert_int_eq(col, 21);
+}
+END_TEST
+
+/* As in Flink, a primary key takes physical columns only. */
+START_TEST(metadata_column_in_a_primary_key_is_rejected) {
+  const char *sql = "CREATE TABLE t (a INT, s STRING METADATA FROM 'shard-id', PRIMARY KEY (s) NOT ENFORCED)\n"
+                    "WITH ('connector' = 'blackhole');";
+  expect_err(sql, SL_EBIND,
+             "primary key column 's' of table 't' is a METADATA column; a primary key takes physical columns only",
+             "PRIMARY", 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("bind");
   TCase *tc = tcase_create("errors");
@@ -282,6 +383,13 @@ int main(void) {
   tcase_add_test(tc, join_pushes_one_sided_predicates_down);
   tcase_add_test(tc, join_without_both_bounds_is_regular);
   tcase_add_test(tc, fraud_query_binds_to_a_window_aggregate_under_a_sink);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("metadata");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, metadata_columns_are_table_columns_with_their_keys);
+  tcase_add_test(tc, insert_leaves_out_virtual_metadata_columns);
+  tcase_add_test(tc, non_virtual_metadata_column_in_a_sink_is_rejected_at_its_clause);
+  tcase_add_test(tc, metadata_column_in_a_primary_key_is_rejected);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

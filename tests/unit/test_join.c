@@ -126,7 +126,10 @@ static void start(sl_op *o) {
   op = o;
   op->id = 3;
   op->ninputs = 2;
-  op->next = &cap->base;
+  static sl_op_edge to_cap;
+  to_cap = (sl_op_edge){.op = &cap->base, .port = 0};
+  op->outs = &to_cap;
+  op->nouts = 1;
   ck_assert_int_eq(op->vt->open(op), SL_OP_OK);
 }
 

@@ -26,8 +26,8 @@ static sl_manifest *full_manifest(void) {
   sl_manifest_add_file(m, "000012.sst", JOB "/shared/000012.sst-1a2b3c4d", 4096, true);
   sl_manifest_add_file(m, "MANIFEST-000005", JOB "/chk-3/MANIFEST-000005", 77, false);
   sl_manifest_op *src = sl_manifest_add_op(m, 1, "Source");
-  sl_manifest_op_add_split(src, "shard-0", 1234, 56);
-  sl_manifest_op_add_split(src, "shard-1", -1, 0);
+  sl_manifest_op_add_split(src, "shard-0", 1234, 56, "AFTER_SEQUENCE_NUMBER:49590338271490256608559692538361571095921575989136588898");
+  sl_manifest_op_add_split(src, "shard-1", -1, 0, NULL);
   src->skipped = 9;
   sl_manifest_op *win = sl_manifest_add_op(m, 2, "WindowAggregate");
   sl_buf_add(&win->data, "wm\0\x01\xff", 5);
@@ -72,7 +72,9 @@ START_TEST(test_manifest_round_trip_keeps_every_field) {
   ck_assert_int_eq(src->splits[0].offset, 1234);
   ck_assert_int_eq(src->splits[0].record, 56);
   ck_assert_str_eq(src->splits[1].split, "shard-1");
+  ck_assert_str_eq(src->splits[0].position, "AFTER_SEQUENCE_NUMBER:49590338271490256608559692538361571095921575989136588898");
   ck_assert_int_eq(src->splits[1].offset, -1);
+  ck_assert_ptr_null(src->splits[1].position);
   ck_assert_int_eq(src->skipped, 9);
   ck_assert_int_eq(src->data.len, 0);
   const sl_manifest_op *win = sl_manifest_find_op(d, 2);

@@ -318,9 +318,26 @@ START_TEST(test_parse_create_table_computed_column_and_comments) {
 }
 END_TEST
 
-START_TEST(test_parse_metadata_columns_are_rejected_clearly) {
-  parse_fails("CREATE TABLE t (a INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL)",
-              "METADATA columns are not supported", 43);
+START_TEST(test_parse_metadata_columns) {
+  const char *sql = "CREATE TABLE t (a INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL COMMENT 'c', "
+                    "`shard-id` STRING METADATA, p VARCHAR(10) METADATA VIRTUAL)";
+  sl_ast_stmt *s = stmt1(sql);
+  ck_assert_int_eq(s->columns->n, 4);
+  ck_assert(!col(s, 0)->metadata);
+  ck_assert(col(s, 1)->metadata);
+  ck_assert(col(s, 1)->is_virtual);
+  ck_assert_str_eq(type_str(col(s, 1)->type), "TIMESTAMP_LTZ(3)");
+  ck_assert_str_eq(col(s, 1)->meta_key, "timestamp");
+  ck_assert_int_eq(col(s, 1)->meta_loc, 43);
+  ck_assert_int_eq(col(s, 1)->meta_key_loc, 57);
+  ck_assert_str_eq(col(s, 1)->comment, "c");
+  ck_assert(col(s, 2)->metadata);
+  ck_assert(!col(s, 2)->is_virtual);
+  ck_assert_str_eq(col(s, 2)->meta_key, "shard-id");
+  ck_assert_int_eq(col(s, 2)->meta_key_loc, col(s, 2)->meta_loc);
+  ck_assert(col(s, 3)->is_virtual);
+  ck_assert_str_eq(col(s, 3)->meta_key, "p");
+  parse_fails("CREATE TABLE t (a INT METADATA FROM x)", "syntax error at or near 'x'", 36);
 }
 END_TEST
 
@@ -1016,7 +1033,7 @@ static Suite *parse_suite(void) {
   tcase_add_test(tc, test_parse_create_table_flags_and_qualified_name);
   tcase_add_test(tc, test_parse_create_table_computed_column_and_comments);
   tcase_add_test(tc, test_parse_create_table_without_with_has_no_options);
-  tcase_add_test(tc, test_parse_metadata_columns_are_rejected_clearly);
+  tcase_add_test(tc, test_parse_metadata_columns);
   tcase_add_test(tc, test_parse_primary_key_table_constraint);
   tcase_add_test(tc, test_parse_primary_key_column_constraint);
   tcase_add_test(tc, test_parse_primary_key_errors);

@@ -127,7 +127,10 @@ static void make_op(int naggs) {
   sl_expr **keys = sl_arena_alloc(&arena, sizeof(sl_expr *));
   keys[0] = sl_expr_col(&arena, 0, t_str(), 0);
   op = sl_op_window_agg_new(&ctx, 1, SIZE, 1, keys, naggs, aggs, in_names, out_names);
-  op->next = &cap->base;
+  static sl_op_edge to_cap;
+  to_cap = (sl_op_edge){.op = &cap->base, .port = 0};
+  op->outs = &to_cap;
+  op->nouts = 1;
   ck_assert_int_eq(op->vt->open(op), SL_OP_OK);
 }
 
@@ -317,7 +320,10 @@ START_TEST(min_max_of_strings_across_batches) {
   keys[0] = sl_expr_col(&arena, 2, t_big(true), 0);
   key_is_str = false;
   op = sl_op_window_agg_new(&ctx, 1, SIZE, 1, keys, 2, aggs, in_names, out_names);
-  op->next = &cap->base;
+  static sl_op_edge to_cap;
+  to_cap = (sl_op_edge){.op = &cap->base, .port = 0};
+  op->outs = &to_cap;
+  op->nouts = 1;
   ck_assert_int_eq(op->vt->open(op), SL_OP_OK);
   in_row r1[] = {{"pear", 1 * SEC, false, 1}, {"apple", 2 * SEC, false, 1}};
   in_row r2[] = {{"zebra", 3 * SEC, false, 1}, {"applesauce", 4 * SEC, false, 1}, {"", 4 * SEC, false, 2}};
