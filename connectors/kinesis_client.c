@@ -441,6 +441,10 @@ int sl_kin_client_new(const sl_aws_settings *aws, const char *endpoint, const ch
   sl_kin_client *c = sl_calloc(1, sizeof *c);
   int rc = sl_aws_creds_resolve(aws, &c->creds, err);
   if (rc) {
+    sl_err e = *err;
+    sl_err_clear(err);
+    sl_err_set(err, rc, e.loc, "%s: %s", what, e.msg);
+    if (e.hint[0]) sl_err_hint(err, "%s", e.hint);
     free(c);
     return rc;
   }

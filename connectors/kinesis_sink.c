@@ -322,6 +322,7 @@ int sl_kinesis_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *er
     memcpy(s->part_cols, t->part_cols, sizeof(int) * (size_t)t->npart);
   }
   if (!rc) rc = sl_fmt_enc_new(s->o.format, t->ncols, t->names, t->types, t->opts, &s->enc, err);
+  if (!rc) rc = sl_options_check_unused(t->opts, "connector 'kinesis'", err); /* before credentials */
   if (!rc) {
     char what[256];
     snprintf(what, sizeof what, "table '%s'", t->name);

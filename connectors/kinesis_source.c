@@ -185,6 +185,9 @@ static void start_ready_shards(kin_source *s) {
     }
     sh->data_at_us = mono_us();
     s->states[sh->slot] = SL_SPLIT_ACTIVE;
+    if (s->env.log)
+      fprintf(s->env.log, "sluice: kinesis (table '%s'): reading shard %s of stream '%s' from %s\n", s->table, sh->id,
+              s->stream, sh->position);
     get_iterator(sh);
   }
 }
@@ -671,6 +674,7 @@ int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err
   if (!rc) rc = sl_conn_meta_resolve(t, kinesis_meta, 3, idx, err);
   for (int i = 0; !rc && i < t->nmeta; i++) s->meta_col[idx[i]] = s->npayload + i;
   if (!rc) rc = sl_fmt_dec_new(s->o.format, s->npayload, t->names, t->types, t->opts, &s->dec, err);
+  if (!rc) rc = sl_options_check_unused(t->opts, "connector 'kinesis'", err); /* before credentials */
   if (!rc) {
     char what[256];
     snprintf(what, sizeof what, "table '%s'", t->name);

@@ -43,7 +43,8 @@ static int print_write(sl_sink *s, const sl_batch *b, sl_err *err) {
     sl_render_row(b, sl_batch_row(b, i), &p->buf);
     sl_buf_addc(&p->buf, '\n');
   }
-  if (p->buf.len && fwrite(p->buf.data, 1, p->buf.len, p->fp) != p->buf.len)
+  /* Flushed per batch: an unbounded job's rows show as they come, as with Flink's print sink. */
+  if (p->buf.len && (fwrite(p->buf.data, 1, p->buf.len, p->fp) != p->buf.len || fflush(p->fp) != 0))
     return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "print sink: cannot write to %s",
                       p->fp == stderr ? "stderr" : "stdout");
   return 0;

@@ -1,6 +1,6 @@
 -- Fraud detection on Kinesis Data Streams, as in the Kinesis architecture article: cards with more
 -- than 3 foreign (non-CA) transactions totalling more than 500 within a 5-minute window.
--- It parses and explains today (`sluice explain`); it runs once the Kinesis connector lands.
+-- Runs against AWS or a local Kinesis server (AWS_ENDPOINT_URL_KINESIS): see demo_kinesis.sh.
 CREATE TABLE transactions (
   transaction_id STRING,
   card_id STRING,

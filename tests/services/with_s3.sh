@@ -7,7 +7,7 @@
 # Usage: tests/services/with_s3.sh <command> [args...]
 # The command sees:
 #   SLUICE_TEST_S3_ENDPOINT        http://127.0.0.1:PORT of s3rver (path-style addressing)
-#   SLUICE_TEST_S3_BUCKET          the bucket created at start
+#   SLUICE_TEST_S3_BUCKET          the bucket created at start ($SLUICE_S3_BUCKET, else sluice-test)
 #   SLUICE_TEST_S3_FLAKY_ENDPOINT  the proxy in front of the same server
 #   SLUICE_TEST_S3_FLAKY_CONTROL   the proxy's control file (language: flaky_proxy.mjs header)
 #   SLUICE_TEST_S3_FLAKY_LOG       the proxy's request log, one "METHOD URL STATUS" line each
@@ -57,7 +57,7 @@ wait_port() {
 node_flags=""
 node --openssl-legacy-provider -e 0 2>/dev/null && node_flags="--openssl-legacy-provider"
 
-bucket="sluice-test"
+bucket="${SLUICE_S3_BUCKET:-sluice-test}"
 s3_port="$(free_port)" proxy_port="$(free_port)"
 # shellcheck disable=SC2086
 node $node_flags "$here/node_modules/s3rver/bin/s3rver.js" --silent --directory "$data/s3" \

@@ -19,6 +19,9 @@
 
 set -u
 export LC_ALL=C
+# AWS settings of the machine never reach the cases (their messages would differ).
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION
+export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-credentials AWS_CONFIG_FILE=/nonexistent/aws-config
 
 TIMEOUT_S=${SLUICE_TEST_TIMEOUT:-60}
 MAX_DETAIL=40

@@ -915,14 +915,25 @@ START_TEST(test_parse_statement_sets_keep_their_inserts) {
                     "EXECUTE STATEMENT SET BEGIN INSERT INTO c SELECT 3; END;\n"
                     "EXECUTE INSERT INTO d SELECT 4";
   sl_ast_script *s = parse_ok(sql);
-  ck_assert_int_eq(s->stmts->n, 4);
-  static const char *const names[] = {"a", "b", "c", "d"};
-  for (int i = 0; i < 4; i++) {
-    const sl_ast_stmt *st = s->stmts->items[i];
-    ck_assert_int_eq(st->kind, SL_STMT_INSERT);
-    ck_assert_str_eq(st->name, names[i]);
-  }
-  ck_assert_int_eq(((sl_ast_stmt *)s->stmts->items[0])->loc, 21);
+  ck_assert_int_eq(s->stmts->n, 3);
+  const sl_ast_stmt *set1 = s->stmts->items[0], *set2 = s->stmts->items[1], *d = s->stmts->items[2];
+  ck_assert_int_eq(set1->kind, SL_STMT_STATEMENT_SET);
+  ck_assert_int_eq(set1->loc, 0);
+  ck_assert_int_eq(set1->set_stmts->n, 2);
+  ck_assert_str_eq(((sl_ast_stmt *)set1->set_stmts->items[0])->name, "a");
+  ck_assert_int_eq(((sl_ast_stmt *)set1->set_stmts->items[0])->loc, 21);
+  ck_assert_str_eq(((sl_ast_stmt *)set1->set_stmts->items[1])->name, "b");
+  ck_assert_int_eq(set2->kind, SL_STMT_STATEMENT_SET);
+  ck_assert_int_eq(set2->set_stmts->n, 1);
+  ck_assert_str_eq(((sl_ast_stmt *)set2->set_stmts->items[0])->name, "c");
+  ck_assert_int_eq(d->kind, SL_STMT_INSERT);
+  ck_assert_str_eq(d->name, "d");
+  parse_fails("BEGIN STATEMENT SET;\nCREATE TABLE t (a INT);\nEND;",
+              "only INSERT INTO statements can be part of a statement set", 21);
+  parse_fails("END;", "END without BEGIN STATEMENT SET", 0);
+  parse_fails("BEGIN STATEMENT SET;\nEND;", "the statement set holds no INSERT INTO statement", 21);
+  parse_fails("BEGIN STATEMENT SET;\nBEGIN STATEMENT SET;", "a statement set cannot be nested in another one (close the first with END;)", 21);
+  parse_fails("BEGIN STATEMENT SET;\nINSERT INTO a SELECT 1;", "the statement set is not closed: END; is missing", 0);
 }
 END_TEST
 

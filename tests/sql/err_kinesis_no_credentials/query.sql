@@ -1,0 +1,4 @@
+-- No credentials anywhere (run.sh clears the AWS environment): the table is named.
+CREATE TABLE tx (a INT) WITH ('connector' = 'kinesis', 'stream' = 'tx', 'aws.region' = 'us-east-1', 'format' = 'json');
+CREATE TABLE o (a INT) WITH ('connector' = 'print');
+INSERT INTO o SELECT a FROM tx;
