@@ -29,7 +29,7 @@ struct sl_kin_client {
   kin_sock *socks;
   CURL *sync_h;           /* blocking calls */
   uint64_t rng;
-  int64_t throttled, retried;
+  int64_t throttled;      /* throttled answers so far (logged) */
   char sync_type[96];
 };
 
@@ -231,7 +231,6 @@ static void transfer_done(kin_call *k, CURLcode cc) {
     delay = backoff_ms(c, ++k->throttles);
     note_throttled(c, k->op, type, delay);
   } else if (v == KIN_RETRY && ++k->attempt < SL_KIN_MAX_ATTEMPTS) {
-    c->retried++;
     k->throttles = 0;
     delay = backoff_ms(c, k->attempt);
   } else {
@@ -419,7 +418,6 @@ int sl_kin_call_sync(sl_kin_client *c, const char *op, const char *body, size_t 
       continue;
     }
     if (v == KIN_RETRY && ++attempt < SL_KIN_MAX_ATTEMPTS) {
-      c->retried++;
       throttles = 0;
       sleep_ms(backoff_ms(c, attempt));
       continue;
@@ -471,8 +469,6 @@ void sl_kin_client_free(sl_kin_client *c) {
   free(c);
 }
 
-int64_t sl_kin_client_throttled(const sl_kin_client *c) { return c->throttled; }
-int64_t sl_kin_client_retried(const sl_kin_client *c) { return c->retried; }
 
 void sl_kin_json_string(sl_buf *b, const char *s) {
   sl_buf_addc(b, '"');

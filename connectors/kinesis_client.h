@@ -57,10 +57,6 @@ void sl_kin_call(sl_kin_client *c, const char *op, const char *body, size_t len,
 int sl_kin_call_sync(sl_kin_client *c, const char *op, const char *body, size_t len, sl_buf *out,
                      const char **type, sl_err *err);
 
-/* Counters for metrics and tests. */
-int64_t sl_kin_client_throttled(const sl_kin_client *c); /* throttled answers so far */
-int64_t sl_kin_client_retried(const sl_kin_client *c);   /* other retried failures */
-
 /* A JSON string literal of s (quotes and escapes), appended to b. */
 void sl_kin_json_string(sl_buf *b, const char *s);
 

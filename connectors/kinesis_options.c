@@ -12,6 +12,7 @@
 /* The option of either dialect that is set: "a" and "b" both set is an error at b. */
 static int either(sl_options *opts, const char *a, const char *b, sl_option **out, sl_err *err) {
   sl_option *oa = sl_options_find(opts, a), *ob = sl_options_find(opts, b);
+  *out = NULL;
   if (oa) oa->used = true;
   if (ob) ob->used = true;
   if (oa && ob)

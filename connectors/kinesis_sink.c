@@ -34,7 +34,6 @@ typedef struct kin_sink {
   sl_fmt_enc *enc;
   int npart;
   int *part_cols;
-  const sl_type *types;   /* the table's column types (for partition key text) */
   /* buffered records: JSON entries {"Data":..,"PartitionKey":..} back to back in recs */
   sl_buf recs;
   size_t *off, *size;     /* per entry: offset in recs, and its data + key bytes */
@@ -47,7 +46,7 @@ typedef struct kin_sink {
   sl_err deferred;        /* a failed timed flush, reported by the next call */
   bool failed;
   FILE *log;
-  sl_buf line, key, body, resp, tmp;
+  sl_buf line, key, body, resp;
   uint64_t rng;
   int64_t partial_failures;
 } kin_sink;
@@ -286,7 +285,6 @@ static void ksk_free(sl_sink *sink) {
   sl_buf_destroy(&s->key);
   sl_buf_destroy(&s->body);
   sl_buf_destroy(&s->resp);
-  sl_buf_destroy(&s->tmp);
   free(s->table);
   free(s->stream);
   free(s->stream_arn);
@@ -306,9 +304,7 @@ int sl_kinesis_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *er
   sl_buf_init(&s->key);
   sl_buf_init(&s->body);
   sl_buf_init(&s->resp);
-  sl_buf_init(&s->tmp);
   s->log = t->log;
-  s->types = t->types;
   s->rng = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)s;
   if (!s->rng) s->rng = 1;
   int rc = sl_conn_meta_none(t, err);

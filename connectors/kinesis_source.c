@@ -73,7 +73,6 @@ struct kin_source {
   sl_conn_env env;
   bool started, restored, listed_once, listing;
   uv_timer_t discovery;
-  sl_buf list_acc;        /* ListShards pages being gathered */
   json_t *shard_list;     /* the shards of the pages so far */
   sl_err failure;         /* an asynchronous failure, reported by the next read() */
   bool failed;
@@ -639,7 +638,6 @@ static void ks_free(sl_source *src) {
   sl_fmt_dec_free(s->dec);
   free(s->row_seq);
   sl_buf_destroy(&s->data);
-  sl_buf_destroy(&s->list_acc);
   free(s->table);
   free(s->stream);
   free(s->stream_arn);
@@ -662,7 +660,6 @@ int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err
   kin_source *s = sl_calloc(1, sizeof *s);
   s->base.vt = &kinesis_source_vt;
   sl_buf_init(&s->data);
-  sl_buf_init(&s->list_acc);
   s->meta_col[0] = s->meta_col[1] = s->meta_col[2] = -1;
   int rc = sl_kin_opts_read(t, loc, true, &s->o, err);
   s->table = sl_strdup(t->name);

@@ -167,9 +167,17 @@ static int sink_on_watermark(sl_op *op, int64_t wm) {
   return SL_OP_OK;
 }
 
+/* The job ends. Stopped on request without checkpoints (no savepoint flushed them), buffering
+ * sinks still send what they hold: a stop loses nothing that reached a sink. */
 static void sink_detach(sl_op *op) {
   op_sink *s = (op_sink *)op;
   if (s->sink && s->started && s->sink->vt->stop) s->sink->vt->stop(s->sink);
+  sl_job_ctx *ctx = op->ctx;
+  if (!s->sink || !s->started || !ctx->stopped || two_phase(s) || !s->sink->vt->flush) return;
+  sl_err e;
+  sl_err_clear(&e);
+  if (s->sink->vt->flush(s->sink, &e) && ctx->log)
+    fprintf(ctx->log, "sluice: table '%s': rows buffered when the job stopped were not all sent: %s\n", s->table, e.msg);
 }
 
 static void sink_close(sl_op *op) {
