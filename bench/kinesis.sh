@@ -72,6 +72,7 @@ SQL
 read_rate=() read_cpu=() read_srv=()
 for ((r = 1; r <= runs; r++)); do
   wait_quiet
+  rm -f "$work/read.out" # (else the loop below may see the last run's row before the truncation)
   s0=$(cpu_of "$server"); t0=$EPOCHREALTIME
   "$sluice" run "$work/read.sql" >"$work/read.out" 2>"$work/read.log" &
   job=$!

@@ -38,6 +38,12 @@ typedef struct sl_kin_opts {
 /* Reads the options of t (marking them used) for a source or a sink. Errors name the option. */
 int sl_kin_opts_read(sl_conn_table *t, int64_t loc, bool source, sl_kin_opts *o, sl_err *err);
 
+/* Once the format has read its options: fails at the first option nobody read (before looking
+ * for credentials, so a misspelt option is named first), then makes the table's client. The
+ * options' strings belong to the table: o forgets them. */
+struct sl_kin_client;
+int sl_kin_open_client(sl_conn_table *t, sl_kin_opts *o, struct sl_kin_client **out, sl_err *err);
+
 int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err);
 int sl_kinesis_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
 

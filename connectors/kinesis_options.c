@@ -8,6 +8,7 @@
 
 #include "../engine/datetime.h"
 #include "kinesis.h"
+#include "kinesis_client.h"
 
 /* The option of either dialect that is set: "a" and "b" both set is an error at b. */
 static int either(sl_options *opts, const char *a, const char *b, sl_option **out, sl_err *err) {
@@ -238,6 +239,17 @@ static int read_stream(sl_options *opts, sl_kin_opts *o, int64_t loc, sl_err *er
     }
   }
   return 0;
+}
+
+int sl_kin_open_client(sl_conn_table *t, sl_kin_opts *o, sl_kin_client **out, sl_err *err) {
+  int rc = sl_options_check_unused(t->opts, "connector 'kinesis'", err);
+  if (rc) return rc;
+  char what[256];
+  snprintf(what, sizeof what, "table '%s'", t->name);
+  rc = sl_kin_client_new(&o->aws, o->endpoint, what, t->log, out, err);
+  o->stream = o->stream_arn = o->endpoint = o->format = NULL;
+  memset(&o->aws, 0, sizeof o->aws);
+  return rc;
 }
 
 int sl_kin_opts_read(sl_conn_table *t, int64_t loc, bool source, sl_kin_opts *o, sl_err *err) {

@@ -318,18 +318,11 @@ int sl_kinesis_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *er
     memcpy(s->part_cols, t->part_cols, sizeof(int) * (size_t)t->npart);
   }
   if (!rc) rc = sl_fmt_enc_new(s->o.format, t->ncols, t->names, t->types, t->opts, &s->enc, err);
-  if (!rc) rc = sl_options_check_unused(t->opts, "connector 'kinesis'", err); /* before credentials */
-  if (!rc) {
-    char what[256];
-    snprintf(what, sizeof what, "table '%s'", t->name);
-    rc = sl_kin_client_new(&s->o.aws, s->o.endpoint, what, t->log, &s->client, err);
-  }
+  if (!rc) rc = sl_kin_open_client(t, &s->o, &s->client, err);
   if (rc) {
     ksk_free(&s->base);
     return rc;
   }
-  s->o.stream = s->o.stream_arn = s->o.endpoint = s->o.format = NULL;
-  memset(&s->o.aws, 0, sizeof s->o.aws);
   *out = &s->base;
   return 0;
 }

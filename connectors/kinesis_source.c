@@ -671,19 +671,11 @@ int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err
   if (!rc) rc = sl_conn_meta_resolve(t, kinesis_meta, 3, idx, err);
   for (int i = 0; !rc && i < t->nmeta; i++) s->meta_col[idx[i]] = s->npayload + i;
   if (!rc) rc = sl_fmt_dec_new(s->o.format, s->npayload, t->names, t->types, t->opts, &s->dec, err);
-  if (!rc) rc = sl_options_check_unused(t->opts, "connector 'kinesis'", err); /* before credentials */
-  if (!rc) {
-    char what[256];
-    snprintf(what, sizeof what, "table '%s'", t->name);
-    rc = sl_kin_client_new(&s->o.aws, s->o.endpoint, what, t->log, &s->client, err);
-  }
+  if (!rc) rc = sl_kin_open_client(t, &s->o, &s->client, err);
   if (rc) {
     ks_free(&s->base);
     return rc;
   }
-  /* What the options pointed into (the table's option strings) is not kept beyond here. */
-  s->o.stream = s->o.stream_arn = s->o.endpoint = s->o.format = NULL;
-  memset(&s->o.aws, 0, sizeof s->o.aws);
   *out = &s->base;
   return 0;
 }

@@ -24,6 +24,16 @@ ctl() { node "$services/kinesis_ctl.mjs" "$@"; }
 # N transactions (examples/fraud-detection/gen_transactions.sh) with SEED.
 gen_tx() { bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$1" 200 "${2:-7}"; }
 
+# N transactions a day ahead (2024-03-02), on cards sentinel-1..N: spread over the shards, they
+# move every shard's watermark past the data's last windows. Domestic ('CA'), as the queries'
+# filters drop those.
+sentinels() {
+  local i
+  for ((i = 1; i <= $1; i++)); do
+    echo "{\"transaction_id\":\"end-$i\",\"card_id\":\"sentinel-$i\",\"amount\":1.00,\"merchant_country\":\"CA\",\"event_time\":\"2024-03-02 00:00:00.000\"}"
+  done
+}
+
 # Starts `sluice run FILE [args...]` in the background; stdout and stderr go to LOG.
 start_job() {
   local log=$1 sql=$2

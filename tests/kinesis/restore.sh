@@ -7,9 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 gen_tx 12000 13 >"$work/tx.json"
-for i in $(seq 1 40); do
-  echo "{\"transaction_id\":\"end-$i\",\"card_id\":\"sentinel-$i\",\"amount\":1.00,\"merchant_country\":\"CA\",\"event_time\":\"2024-03-02 00:00:00.000\"}"
-done >>"$work/tx.json"
+sentinels 40 >>"$work/tx.json"
 ctl create transactions 3 >/dev/null
 ctl put transactions "$work/tx.json" --key-field card_id >/dev/null
 

@@ -21,65 +21,24 @@ if [ $# -eq 0 ]; then
   echo "usage: $0 <command> [args...]" >&2
   exit 2
 fi
-bash "$here/install.sh" || { echo "with_s3.sh: installing the test services failed" >&2; exit 1; }
-
-data="$(mktemp -d "${TMPDIR:-/tmp}/sluice-s3.XXXXXX")"
-s3_pid="" proxy_pid="" cmd_pid=""
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [ -n "$cmd_pid" ] && kill "$cmd_pid" 2>/dev/null
-  for p in $proxy_pid $s3_pid; do kill "$p" 2>/dev/null; done
-  for p in $cmd_pid $proxy_pid $s3_pid; do wait "$p" 2>/dev/null; done
-  if [ "${SLUICE_TEST_S3_KEEP:-}" = 1 ]; then echo "with_s3.sh: kept $data" >&2; else rm -rf "$data"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-# Waits until something accepts connections on 127.0.0.1:$1 while process $2 lives (10 s max).
-wait_port() {
-  for _ in $(seq 100); do
-    kill -0 "$2" 2>/dev/null || return 1
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
+source "$here/lib.sh"
+services_init with_s3.sh SLUICE_TEST_S3_KEEP
 
 # s3rver's paged listing needs the legacy OpenSSL provider on node >= 17 (see LOCAL-AWS.md).
 node_flags=""
 node --openssl-legacy-provider -e 0 2>/dev/null && node_flags="--openssl-legacy-provider"
 
 bucket="${SLUICE_S3_BUCKET:-sluice-test}"
-s3_port="$(free_port)" proxy_port="$(free_port)"
+read -r s3_port proxy_port < <(free_ports 2)
 # shellcheck disable=SC2086
-node $node_flags "$here/node_modules/s3rver/bin/s3rver.js" --silent --directory "$data/s3" \
-  --address 127.0.0.1 --port "$s3_port" --configure-bucket "$bucket" >"$data/s3rver.log" 2>&1 &
-s3_pid=$!
-if ! wait_port "$s3_port" "$s3_pid"; then
-  echo "with_s3.sh: s3rver did not start on port $s3_port:" >&2
-  cat "$data/s3rver.log" >&2
-  exit 1
-fi
+services_start s3rver s3rver.log "$s3_port" node $node_flags "$here/node_modules/s3rver/bin/s3rver.js" --silent \
+  --directory "$data/s3" --address 127.0.0.1 --port "$s3_port" --configure-bucket "$bucket"
 
 export AWS_ACCESS_KEY_ID="S3RVER" AWS_SECRET_ACCESS_KEY="S3RVER" AWS_REGION="us-east-1"
 : >"$data/flaky.ctl"
-FLAKY_PROXY_SECRET="$AWS_SECRET_ACCESS_KEY" node "$here/flaky_proxy.mjs" --port "$proxy_port" \
-  --upstream "http://127.0.0.1:$s3_port" --control "$data/flaky.ctl" --log "$data/flaky.log" \
-  >"$data/proxy.log" 2>&1 &
-proxy_pid=$!
-if ! wait_port "$proxy_port" "$proxy_pid"; then
-  echo "with_s3.sh: flaky_proxy did not start on port $proxy_port:" >&2
-  cat "$data/proxy.log" >&2
-  exit 1
-fi
+services_start flaky_proxy proxy.log "$proxy_port" env FLAKY_PROXY_SECRET="$AWS_SECRET_ACCESS_KEY" \
+  node "$here/flaky_proxy.mjs" --port "$proxy_port" --upstream "http://127.0.0.1:$s3_port" \
+  --control "$data/flaky.ctl" --log "$data/flaky.log"
 
 export SLUICE_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 export SLUICE_TEST_S3_BUCKET="$bucket"
@@ -87,11 +46,4 @@ export SLUICE_TEST_S3_FLAKY_ENDPOINT="http://127.0.0.1:$proxy_port"
 export SLUICE_TEST_S3_FLAKY_CONTROL="$data/flaky.ctl"
 export SLUICE_TEST_S3_FLAKY_LOG="$data/flaky.log"
 export SLUICE_TEST_S3_DATA="$data/s3" # s3rver's objects, as files (for tests that look inside)
-
-# In the background so that a TERM (a test timeout) reaches the trap at once.
-"$@" <&0 &
-cmd_pid=$!
-wait "$cmd_pid"
-status=$?
-cmd_pid=""
-exit "$status"
+services_run "$@"
