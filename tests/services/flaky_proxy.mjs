@@ -22,6 +22,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 
+import { controlReader } from './control.mjs';
+
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
@@ -35,8 +37,6 @@ const agent = new http.Agent({ keepAlive: true });
 
 const logFile = arg('log', '');
 
-let state = null; // the command in progress: { skip, kind, n, status, code, sticky }
-let lastText = '';
 
 function parse(text) {
   const t = text.split(/\s+/);
@@ -56,38 +56,7 @@ function parse(text) {
   return null;
 }
 
-// Reads the control file and returns what to do with this request: null (pass) or an action.
-function nextAction() {
-  let text = '';
-  try {
-    text = fs.readFileSync(control, 'utf8').trim();
-  } catch {
-    text = '';
-  }
-  if (text === '') {
-    if (state && state.sticky) state = null;
-    lastText = '';
-  } else if (text !== lastText) {
-    state = parse(text);
-    if (state && !state.sticky) {
-      fs.writeFileSync(control, ''); // consumed: the proxy counts down from here
-      lastText = '';
-    } else {
-      lastText = text;
-    }
-  }
-  if (!state) return null;
-  if (state.skip > 0) {
-    state.skip--;
-    return null;
-  }
-  if (state.n <= 0) {
-    state = null;
-    return null;
-  }
-  state.n--;
-  return { ...state };
-}
+const nextAction = controlReader(control, parse);
 
 function log(req, status) {
   if (logFile) fs.appendFileSync(logFile, `${req.method} ${req.url} ${status}\n`);

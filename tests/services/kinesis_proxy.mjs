@@ -35,6 +35,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 
+import { controlReader } from './control.mjs';
+
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
@@ -51,8 +53,6 @@ const logFile = arg('log', '');
 const THROTTLED = 'ProvisionedThroughputExceededException';
 const AMZ_JSON = 'application/x-amz-json-1.1';
 
-let state = null; // the command in progress: { op, skip, kind, n, status, type, sticky }
-let lastText = '';
 
 function parse(text) {
   const t = text.split(/\s+/);
@@ -78,40 +78,7 @@ function parse(text) {
   return null;
 }
 
-// Reads the control file and returns what to do with this call of operation op: null (pass) or
-// an action. Calls of other operations than the command's neither count nor get the action.
-function nextAction(op) {
-  let text = '';
-  try {
-    text = fs.readFileSync(control, 'utf8').trim();
-  } catch {
-    text = '';
-  }
-  if (text === '') {
-    if (state && state.sticky) state = null;
-    lastText = '';
-  } else if (text !== lastText) {
-    state = parse(text);
-    if (state && !state.sticky) {
-      fs.writeFileSync(control, ''); // consumed: the proxy counts down from here
-      lastText = '';
-    } else {
-      lastText = text;
-    }
-  }
-  if (!state) return null;
-  if (state.op && state.op !== op) return null;
-  if (state.skip > 0) {
-    state.skip--;
-    return null;
-  }
-  if (state.n <= 0) {
-    state = null;
-    return null;
-  }
-  state.n--;
-  return { ...state };
-}
+const nextAction = controlReader(control, parse);
 
 // The operation a request calls: "Kinesis_20131202.GetRecords" -> "GetRecords" ("-" if none).
 function operation(req) {
