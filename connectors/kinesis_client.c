@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../engine/arena.h"
@@ -140,6 +141,16 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud) {
   return size * n;
 }
 
+/* Sizes the answer's buffer from Content-Length once (a GetRecords answer may be megabytes). */
+static size_t header_cb(char *p, size_t size, size_t n, void *ud) {
+  size_t len = size * n;
+  if (len > 15 && !strncasecmp(p, "content-length:", 15)) {
+    long long v = atoll(p + 15);
+    if (v > 0 && v < (1ll << 30)) sl_buf_reserve(ud, (size_t)v + 1);
+  }
+  return len;
+}
+
 /* Sets up h to POST body as op, collecting the answer into resp. */
 static int prepare(sl_kin_client *c, CURL *h, struct curl_slist **hdrs, const char *op, const sl_buf *body,
                    sl_buf *resp, char *errbuf, sl_err *err) {
@@ -166,6 +177,8 @@ static int prepare(sl_kin_client *c, CURL *h, struct curl_slist **hdrs, const ch
   curl_easy_setopt(h, CURLOPT_USERAGENT, "sluice");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
   return 0;
 }
 
@@ -196,7 +209,8 @@ static void drop_call(kin_call *k) {
 
 static void finish_call(kin_call *k, long status, const char *type, const char *message) {
   if (k->resp.data == NULL) sl_buf_adds(&k->resp, "");
-  sl_kin_result r = {.status = status, .body = k->resp.data, .len = k->resp.len, .error_type = type, .message = message};
+  sl_kin_result r = {.status = status, .body = k->resp.data, .len = k->resp.len, .error_type = type, .message = message,
+                     .buf = &k->resp};
   sl_kin_done_fn done = k->done;
   void *arg = k->arg;
   k->done = NULL;

@@ -30,6 +30,8 @@ typedef struct sl_kin_result {
                               ("ExpiredIteratorException", "ResourceNotFoundException",
                               "transport" for a request without an answer) */
   const char *message;     /* a readable description of the failure ("" on success) */
+  sl_buf *buf;             /* the buffer holding body: the callback may keep it by swapping an
+                              initialized sl_buf in (then body is no longer valid) */
 } sl_kin_result;
 
 typedef void (*sl_kin_done_fn)(void *arg, const sl_kin_result *r);

@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "kinesis.h"
 #include "kinesis_client.h"
+#include "kinesis_records.h"
 #include "metadata.h"
 
 typedef enum {
@@ -45,8 +46,9 @@ typedef struct kin_shard {
   int64_t records;        /* records read from this shard */
   char *iterator;
   shard_phase phase;
-  json_t *answer;         /* the GetRecords answer being read */
-  size_t next, count;     /* next record in answer, records in it */
+  sl_buf answer;          /* the GetRecords answer being read (its text) */
+  sl_kin_records recs;    /* its records, pointing into answer */
+  size_t next;            /* the next record to decode */
   bool closed;            /* the answer had no NextShardIterator: finished once drained */
   bool restored;          /* position came from a checkpoint */
   bool listed;            /* seen by the latest ListShards */
@@ -80,7 +82,7 @@ struct kin_source {
   kin_shard *batch_shard;
   const char **row_seq;
   int row_cap;
-  json_t *retired;        /* the answer the last batch came from, kept until the next read */
+  sl_buf retired;         /* the answer the last batch came from, kept until the next read */
   sl_buf data;            /* a decoded record */
   int64_t skipped;
 };
@@ -140,6 +142,7 @@ static kin_shard *add_shard(kin_source *s, const char *id) {
   sh->src = s;
   sh->slot = s->nshards;
   sh->id = sl_strdup(id);
+  sl_buf_init(&sh->answer);
   sh->phase = SH_WAIT_PARENTS;
   sh->data_at_us = mono_us();
   s->shards[s->nshards] = sh;
@@ -274,26 +277,21 @@ static void on_records(void *arg, const sl_kin_result *r) {
     return get_iterator(sh);
   }
   if (r->error_type[0]) return fail(s, "table '%s': GetRecords on shard %s failed: %s", sh->id, r->message);
-  json_error_t je;
-  json_t *j = json_loadb(r->body, r->len, 0, &je);
-  json_t *recs = json_object_get(j, "Records");
-  if (!json_is_array(recs)) {
-    json_decref(j);
-    return fail(s, "table '%s': GetRecords on shard %s: unexpected answer (%s)", sh->id, je.text[0] ? je.text : "no Records");
-  }
-  const char *next = json_string_value(json_object_get(j, "NextShardIterator"));
+  /* The answer's buffer becomes the shard's (no copy); the records point into it. */
+  sl_buf t = sh->answer;
+  sh->answer = *r->buf;
+  *r->buf = t;
+  if (sl_kin_records_parse(sh->answer.data, sh->answer.len, &sh->recs))
+    return fail(s, "table '%s': GetRecords on shard %s: not a GetRecords answer: %.200s", sh->id, sh->answer.data);
+  const char *next = sh->recs.next_iterator;
   free(sh->iterator);
   sh->iterator = next ? sl_strdup(next) : NULL;
   sh->closed = next == NULL;
-  size_t n = json_array_size(recs);
-  if (n == 0) {
-    json_decref(j);
+  if (sh->recs.n == 0) {
     if (sh->closed) return finish_shard(sh);
     return schedule_fetch(sh);
   }
-  sh->answer = j;
   sh->next = 0;
-  sh->count = n;
   sh->phase = SH_BUFFERED;
   sh->data_at_us = mono_us();
   s->states[sh->slot] = SL_SPLIT_ACTIVE;
@@ -383,9 +381,10 @@ static void on_list(void *arg, const sl_kin_result *r) {
     s->listing = false;
     if (!strcmp(r->error_type, "ResourceNotFoundException"))
       return fail(s, "table '%s': stream '%s' not found: %s", s->stream, r->message);
-    if (s->listed_once && s->env.log) {
+    if (s->listed_once) {
       /* Discovery fails now and then; reading goes on and the next round tries again. */
-      fprintf(s->env.log, "sluice: kinesis (table '%s'): shard discovery failed: %s\n", s->table, r->message);
+      if (s->env.log)
+        fprintf(s->env.log, "sluice: kinesis (table '%s'): shard discovery failed: %s\n", s->table, r->message);
       uv_timer_start(&s->discovery, on_discovery_timer, (uint64_t)s->o.discovery_interval_ms, 0);
       return;
     }
@@ -474,19 +473,18 @@ static kin_shard *next_buffered(kin_source *s) {
 }
 
 /* The metadata columns of row: arrival time (to the declared precision), shard, sequence number. */
-static void fill_meta(kin_source *s, kin_shard *sh, json_t *rec, const char *seq, sl_batch *b, uint32_t row) {
+static void fill_meta(kin_source *s, kin_shard *sh, const sl_kin_record *rec, sl_batch *b, uint32_t row) {
   for (int k = 0; k < 3; k++) {
     int c = s->meta_col[k];
     if (c < 0) continue;
     sl_col *col = &b->cols[c];
     if (col->nulls) col->nulls[row] = 0;
     if (k == 0) {
-      json_t *t = json_object_get(rec, "ApproximateArrivalTimestamp");
-      int64_t us = (int64_t)(json_number_value(t) * 1000.0 + 0.5) * 1000, unit = 1;
+      int64_t us = (int64_t)(rec->arrival * 1000.0 + 0.5) * 1000, unit = 1;
       for (int p = col->type.precision; p < 6; p++) unit *= 10;
       col->i64[row] = us - us % unit;
     } else {
-      const char *v = k == 1 ? sh->id : seq;
+      const char *v = k == 1 ? sh->id : rec->seq;
       col->str[row] = sl_batch_str(b, v, (uint32_t)strlen(v));
     }
   }
@@ -498,8 +496,7 @@ static int ks_read(sl_source *src, sl_batch *b, sl_err *err) {
     *err = s->failure;
     return err->code;
   }
-  json_decref(s->retired);
-  s->retired = NULL;
+  sl_buf_reset(&s->retired);
   kin_shard *sh = next_buffered(s);
   if (!sh) return SL_SOURCE_WAIT;
   if (s->row_cap < b->cap) {
@@ -508,22 +505,14 @@ static int ks_read(sl_source *src, sl_batch *b, sl_err *err) {
   }
   s->current = sh->slot;
   s->batch_shard = sh;
-  json_t *recs = json_object_get(sh->answer, "Records");
   const char *seq = NULL;
-  while (b->nrows < b->cap && sh->next < sh->count) {
-    json_t *rec = json_array_get(recs, sh->next++);
-    seq = json_string_value(json_object_get(rec, "SequenceNumber"));
-    const char *data = json_string_value(json_object_get(rec, "Data"));
-    if (!seq || !data) {
-      sl_err_set(err, SL_EFORMAT, SL_ERR_NOLOC, "table '%s': shard %s: a record without SequenceNumber or Data",
-                 s->table, sh->id);
-      return SL_EFORMAT;
-    }
-    json_t *t = json_object_get(rec, "ApproximateArrivalTimestamp");
-    if (json_is_number(t)) sh->arrival_ms = (int64_t)(json_number_value(t) * 1000.0 + 0.5);
+  while (b->nrows < b->cap && sh->next < sh->recs.n) {
+    const sl_kin_record *rec = &sh->recs.recs[sh->next++];
+    seq = rec->seq;
+    if (rec->has_arrival) sh->arrival_ms = (int64_t)(rec->arrival * 1000.0 + 0.5);
     sh->records++;
     sl_buf_reset(&s->data);
-    if (sl_base64_decode(data, strlen(data), &s->data)) {
+    if (sl_base64_decode(rec->data, rec->data_len, &s->data)) {
       sl_err_set(err, SL_EFORMAT, SL_ERR_NOLOC, "table '%s': shard %s, sequence number %s: Data is not base64",
                  s->table, sh->id, seq);
       return SL_EFORMAT;
@@ -542,15 +531,16 @@ static int ks_read(sl_source *src, sl_batch *b, sl_err *err) {
       sl_err_set(err, rc, SL_ERR_NOLOC, "table '%s': shard %s, sequence number %s: %s", s->table, sh->id, seq, e.msg);
       return rc;
     }
-    fill_meta(s, sh, rec, seq, b, row);
+    fill_meta(s, sh, rec, b, row);
     s->row_seq[row] = seq;
     b->nrows++;
   }
   if (seq) set_position(sh, "AFTER_SEQUENCE_NUMBER", seq);
-  if (sh->next >= sh->count) {
+  if (sh->next >= sh->recs.n) {
     /* Drained: the answer lives on until the next read (where() may look at it). */
+    sl_buf t = s->retired;
     s->retired = sh->answer;
-    sh->answer = NULL;
+    sh->answer = t;
     if (sh->closed) finish_shard(sh);
     else schedule_fetch(sh);
   }
@@ -627,12 +617,13 @@ static void ks_free(sl_source *src) {
     free(sh->adjacent);
     free(sh->position);
     free(sh->iterator);
-    json_decref(sh->answer);
+    sl_buf_destroy(&sh->answer);
+    sl_kin_records_free(&sh->recs);
     free(sh);
   }
   free(s->shards);
   free(s->states);
-  json_decref(s->retired);
+  sl_buf_destroy(&s->retired);
   json_decref(s->shard_list);
   sl_kin_client_free(s->client);
   sl_fmt_dec_free(s->dec);
@@ -660,6 +651,7 @@ int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err
   kin_source *s = sl_calloc(1, sizeof *s);
   s->base.vt = &kinesis_source_vt;
   sl_buf_init(&s->data);
+  sl_buf_init(&s->retired);
   s->meta_col[0] = s->meta_col[1] = s->meta_col[2] = -1;
   int rc = sl_kin_opts_read(t, loc, true, &s->o, err);
   s->table = sl_strdup(t->name);

@@ -1,9 +1,11 @@
 /* test_kinesis.c - the Kinesis connector's pure parts: base64 and the options of both dialects. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "connectors/base64.h"
 #include "connectors/kinesis.h"
+#include "connectors/kinesis_records.h"
 
 static sl_option g_items[16];
 static sl_options g_opts;
@@ -116,6 +118,40 @@ START_TEST(test_kinesis_option_errors_name_the_option) {
 }
 END_TEST
 
+/* Parses text (copied: the parser writes into it). */
+static int parse(const char *text, sl_kin_records *r, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s", text);
+  return sl_kin_records_parse(buf, strlen(buf), r);
+}
+
+START_TEST(test_getrecords_answer_read_in_place) {
+  char buf[1024];
+  sl_kin_records r = {0};
+  ck_assert_int_eq(parse("{\"Records\":[{\"SequenceNumber\":\"4959\",\"ApproximateArrivalTimestamp\":1709280000.123,"
+                         "\"Data\":\"eyJhIjoxfQ==\",\"PartitionKey\":\"k \\\"1\\\"\",\"EncryptionType\":null},"
+                         "{\"Data\":\"Zm9v\",\"SequenceNumber\":\"4960\",\"Extra\":{\"a\":[1,2,{\"b\":true}]}}],"
+                         "\"NextShardIterator\":\"AAAA\\/BB==\",\"MillisBehindLatest\":0,\"ChildShards\":[]}",
+                         &r, buf, sizeof buf), 0);
+  ck_assert_uint_eq(r.n, 2);
+  ck_assert_str_eq(r.recs[0].seq, "4959");
+  ck_assert_str_eq(r.recs[0].data, "eyJhIjoxfQ==");
+  ck_assert(r.recs[0].has_arrival);
+  ck_assert(r.recs[0].arrival > 1709280000.12 && r.recs[0].arrival < 1709280000.13);
+  ck_assert_str_eq(r.recs[1].seq, "4960");
+  ck_assert_uint_eq(r.recs[1].data_len, 4);
+  ck_assert(!r.recs[1].has_arrival);
+  ck_assert_str_eq(r.next_iterator, "AAAA/BB==");
+  /* A closed shard read to its end: no iterator (absent or null), no records. */
+  ck_assert_int_eq(parse("{\"Records\":[],\"NextShardIterator\":null}", &r, buf, sizeof buf), 0);
+  ck_assert_uint_eq(r.n, 0);
+  ck_assert_ptr_null(r.next_iterator);
+  const char *bad[] = {"", "[]", "{}", "{\"Records\":[{\"Data\":\"Zm9v\"}]}", "{\"Records\":[{\"SequenceNumber\":\"1\",",
+                       "{\"Records\":[1]}", "{\"NextShardIterator\":\"A\"}", "{\"Records\":[]"};
+  for (int i = 0; i < 8; i++) ck_assert_msg(parse(bad[i], &r, buf, sizeof buf) != 0, "parsed: %s", bad[i]);
+  sl_kin_records_free(&r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("kinesis");
   TCase *tc = tcase_create("kinesis");
@@ -124,6 +160,7 @@ int main(void) {
   tcase_add_test(tc, test_kinesis_legacy_dialect);
   tcase_add_test(tc, test_kinesis_current_dialect);
   tcase_add_test(tc, test_kinesis_option_errors_name_the_option);
+  tcase_add_test(tc, test_getrecords_answer_read_in_place);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
