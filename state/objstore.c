@@ -3,6 +3,7 @@
 #include "objstore.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -188,4 +189,55 @@ int sl_objstore_list(sl_objstore *s, const char *prefix, sl_objstore_list_fn fn,
 int sl_objstore_delete(sl_objstore *s, const char *key, sl_err *err) {
   int rc = sl__objstore_key_check(s, key, err);
   return rc ? rc : s->ops->del(s, key, err);
+}
+
+int sl_objstore_size(sl_objstore *s, const char *key, int64_t *size, sl_err *err) {
+  int rc = sl__objstore_key_check(s, key, err);
+  return rc ? rc : s->ops->size(s, key, size, err);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Multipart uploads: arguments checked here, the protocol in the backends. */
+
+/* An upload id goes into URLs (S3) or folder names (file): it must be non-empty and printable. */
+static int upload_id_check(const sl_objstore *s, const char *key, const char *upload_id, sl_err *err) {
+  bool ok = upload_id && upload_id[0];
+  for (const char *c = upload_id; ok && *c; c++) ok = *c > ' ' && *c < 0x7f && *c != '/';
+  if (ok) return 0;
+  return sl_err_set(err, SL_EINVAL, SL_ERR_NOLOC, "bad multipart upload id for '%s' in %s", key, s->uri);
+}
+
+int sl_objstore_multipart_begin(sl_objstore *s, const char *key, char **upload_id, sl_err *err) {
+  *upload_id = NULL;
+  int rc = sl__objstore_key_check(s, key, err);
+  return rc ? rc : s->ops->mp_begin(s, key, upload_id, err);
+}
+
+int sl_objstore_multipart_part(sl_objstore *s, const char *key, const char *upload_id, int part,
+                               const char *local_path, int64_t offset, int64_t len, char **etag, sl_err *err) {
+  *etag = NULL;
+  int rc = sl__objstore_key_check(s, key, err);
+  if (!rc) rc = upload_id_check(s, key, upload_id, err);
+  if (rc) return rc;
+  if (part < 1 || part > 10000 || offset < 0 || len < 0)
+    return sl_err_set(err, SL_EINVAL, SL_ERR_NOLOC, "bad part %d (%lld bytes at %lld) of a multipart upload of '%s' in %s",
+                      part, (long long)len, (long long)offset, key, s->uri);
+  return s->ops->mp_part(s, key, upload_id, part, local_path, offset, len, etag, err);
+}
+
+int sl_objstore_multipart_complete(sl_objstore *s, const char *key, const char *upload_id, int nparts,
+                                   const char *const *etags, sl_err *err) {
+  int rc = sl__objstore_key_check(s, key, err);
+  if (!rc) rc = upload_id_check(s, key, upload_id, err);
+  if (rc) return rc;
+  if (nparts < 1 || nparts > 10000)
+    return sl_err_set(err, SL_EINVAL, SL_ERR_NOLOC, "a multipart upload of '%s' in %s cannot have %d parts", key,
+                      s->uri, nparts);
+  return s->ops->mp_complete(s, key, upload_id, nparts, etags, err);
+}
+
+int sl_objstore_multipart_abort(sl_objstore *s, const char *key, const char *upload_id, sl_err *err) {
+  int rc = sl__objstore_key_check(s, key, err);
+  if (!rc) rc = upload_id_check(s, key, upload_id, err);
+  return rc ? rc : s->ops->mp_abort(s, key, upload_id, err);
 }

@@ -1,5 +1,6 @@
-/* objstore.h - the object store checkpoints live in: a local folder (file://) or an S3 bucket
- * (s3://) behind one interface of whole objects: put, get, list, delete.
+/* objstore.h - the object store checkpoints and the filesystem sink's s3:// tables live in: a
+ * local folder (file://) or an S3 bucket (s3://) behind one interface of whole objects (put, get,
+ * size, list, delete) plus multipart uploads that publish an object only when completed.
  *
  * Keys are relative to the store's root URI ("job/chk-3/_metadata") and use '/' as separator.
  * A store handle is not thread-safe: use it from one thread at a time (the checkpoint uploader
@@ -50,5 +51,30 @@ int sl_objstore_list(sl_objstore *s, const char *prefix, sl_objstore_list_fn fn,
 
 /* Deletes an object; a missing object is not an error. */
 int sl_objstore_delete(sl_objstore *s, const char *key, sl_err *err);
+
+/* The size of an object (S3: HEAD). SL_ENOTFOUND when it does not exist. */
+int sl_objstore_size(sl_objstore *s, const char *key, int64_t *size, sl_err *err);
+
+/* Multipart upload: an object sent in numbered parts (from 1) that readers see only once it is
+ * completed, all at once; until then it can be aborted. The exactly-once filesystem sink uploads
+ * a part file while it grows and completes it when the checkpoint covering it completes. On AWS
+ * every part but the last must be at least 5 MiB, and an upload id is meaningful only with its
+ * key. The file:// store keeps parts under "<root>/.sl-tmp-mpu/<upload id>/" (hidden from list). */
+
+/* Starts an upload of key; *upload_id gets its id (malloc'd: the caller frees it). */
+int sl_objstore_multipart_begin(sl_objstore *s, const char *key, char **upload_id, sl_err *err);
+/* Uploads len bytes of local_path from offset as part number part (1..10000); *etag gets the
+ * part's ETag (malloc'd), which completing needs. Uploading a number again replaces that part. */
+int sl_objstore_multipart_part(sl_objstore *s, const char *key, const char *upload_id, int part,
+                               const char *local_path, int64_t offset, int64_t len, char **etag, sl_err *err);
+/* Publishes the object made of parts 1..nparts (their ETags in order). SL_ENOTFOUND when the
+ * upload is unknown (S3's NoSuchUpload: completed or aborted before); some S3 stand-ins answer
+ * that with a server error instead, so a caller that may complete twice checks the object too. */
+int sl_objstore_multipart_complete(sl_objstore *s, const char *key, const char *upload_id, int nparts,
+                                   const char *const *etags, sl_err *err);
+/* Drops an upload and its parts. 0 also when it is unknown (completed or aborted before);
+ * SL_EUNSUPPORTED when the server has no abort (405/501, as on some S3 stand-ins): the parts are
+ * then left to the bucket's lifecycle rule. */
+int sl_objstore_multipart_abort(sl_objstore *s, const char *key, const char *upload_id, sl_err *err);
 
 #endif

@@ -3,11 +3,13 @@
  *
  * Temp files are named ".sl-tmp-<pid>-<n>" in the target's folder; list skips them, so a crash
  * mid-put leaves an invisible leftover, never a torn object. Folders are created on demand and
- * removed again when a delete leaves them empty (up to, not including, the root). */
+ * removed again when a delete leaves them empty (up to, not including, the root). Multipart
+ * uploads keep their parts in a hidden folder until completed (see the banner below). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "../engine/arena.h"
+#include "../engine/sysutil.h"
 #include "objstore_impl.h"
 
 #define TMP_PREFIX ".sl-tmp-"
@@ -354,6 +357,186 @@ static int file_del(sl_objstore *s, const char *key, sl_err *err) {
   return rc;
 }
 
+
+static int file_size(sl_objstore *s, const char *key, int64_t *size, sl_err *err) {
+  int fd;
+  struct stat st;
+  int rc = open_object(s, key, &fd, &st, err);
+  if (rc != 0) return rc;
+  close(fd);
+  *size = (int64_t)st.st_size;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Multipart uploads: each upload is a hidden folder "<root>/.sl-tmp-mpu/<id>/" holding its parts
+ * as files "1", "2", ...; completing concatenates them into a temp file beside the target and
+ * renames it (so readers see the whole object or nothing), then removes the folder. An ETag is a
+ * hash of the part's bytes, so that completing with the wrong list of parts fails. */
+
+#define MPU_DIR TMP_PREFIX "mpu"
+
+/* "<root>/.sl-tmp-mpu/<id>" plus "/<part>" when part > 0, malloc'd. */
+static char *mpu_path(sl_objstore *s, const char *upload_id, int part) {
+  size_t n = strlen(fst(s)->root) + strlen(upload_id) + 48;
+  char *p = sl_malloc(n);
+  if (part > 0) snprintf(p, n, "%s/" MPU_DIR "/%s/%d", fst(s)->root, upload_id, part);
+  else snprintf(p, n, "%s/" MPU_DIR "/%s", fst(s)->root, upload_id);
+  return p;
+}
+
+
+/* Ids this store hands out are 32 hex digits; anything else (say "..") names no upload. */
+static bool id_ok(const char *upload_id) {
+  size_t n = 0;
+  for (; upload_id[n]; n++)
+    if (!((upload_id[n] >= '0' && upload_id[n] <= '9') || (upload_id[n] >= 'a' && upload_id[n] <= 'f'))) return false;
+  return n == 32;
+}
+
+static int no_upload(sl_objstore *s, const char *key, const char *upload_id, sl_err *err) {
+  return sl_err_set(err, SL_ENOTFOUND, SL_ERR_NOLOC, "multipart upload '%s' of '%s' not found in %s", upload_id, key,
+                    s->uri);
+}
+
+static int file_mp_begin(sl_objstore *s, const char *key, char **upload_id, sl_err *err) {
+  char id[33];
+  sl_random_hex(id, 16);
+  char *dir = mpu_path(s, id, 0);
+  int rc = make_dirs(dir, err);
+  free(dir);
+  if (rc == 0) *upload_id = sl_strdup(id);
+  return rc;
+}
+
+/* FNV-1a over the bytes of a part: its ETag. */
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+  return h;
+}
+
+static int file_mp_part(sl_objstore *s, const char *key, const char *upload_id, int part, const char *local_path,
+                        int64_t offset, int64_t len, char **etag, sl_err *err) {
+  if (!id_ok(upload_id)) return no_upload(s, key, upload_id, err);
+  char *dir = mpu_path(s, upload_id, 0);
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    free(dir);
+    return no_upload(s, key, upload_id, err);
+  }
+  int src = open(local_path, O_RDONLY | O_CLOEXEC);
+  if (src < 0) {
+    free(dir);
+    return io_err(err, "open", local_path, errno);
+  }
+  char *tmp = NULL;
+  int fd = -1;
+  int rc = open_temp(dir, &tmp, &fd, err);
+  uint64_t h = 14695981039346656037ULL;
+  char buf[65536];
+  for (int64_t done = 0; rc == 0 && done < len;) {
+    size_t want = len - done < (int64_t)sizeof buf ? (size_t)(len - done) : sizeof buf;
+    ssize_t got = pread(src, buf, want, (off_t)(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) rc = io_err(err, "read", local_path, got < 0 ? errno : EIO); /* EIO: shorter than len */
+    else if (write_all(fd, buf, (size_t)got) != 0) rc = io_err(err, "write", tmp, errno);
+    else {
+      h = fnv1a(h, (const unsigned char *)buf, (size_t)got);
+      done += got;
+    }
+  }
+  close(src);
+  if (rc == 0) {
+    char *path = mpu_path(s, upload_id, part);
+    rc = commit_temp(fd, tmp, path, dir, err); /* consumes fd and tmp */
+    free(path);
+  } else if (tmp) {
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+  }
+  free(dir);
+  if (rc == 0) {
+    char e[40];
+    snprintf(e, sizeof e, "\"%016llx\"", (unsigned long long)h);
+    *etag = sl_strdup(e);
+  }
+  return rc;
+}
+
+/* Removes an upload's folder and its parts. */
+static void mpu_remove(sl_objstore *s, const char *upload_id) {
+  char *dir = mpu_path(s, upload_id, 0);
+  sl_rm_tree(dir);
+  *strrchr(dir, '/') = 0;
+  rmdir(dir); /* ".sl-tmp-mpu" itself, when no other upload is open */
+  free(dir);
+}
+
+static int file_mp_complete(sl_objstore *s, const char *key, const char *upload_id, int nparts,
+                            const char *const *etags, sl_err *err) {
+  if (!id_ok(upload_id)) return no_upload(s, key, upload_id, err);
+  char *dir = mpu_path(s, upload_id, 0);
+  struct stat st;
+  bool there = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+  free(dir);
+  if (!there) return no_upload(s, key, upload_id, err);
+  char *path = join(fst(s)->root, key);
+  char *tdir = sl_strdup(path);
+  *strrchr(tdir, '/') = 0;
+  char *tmp = NULL;
+  int fd = -1;
+  int rc = open_temp(tdir, &tmp, &fd, err);
+  for (int i = 1; i <= nparts && rc == 0; i++) {
+    char *pp = mpu_path(s, upload_id, i);
+    int in = open(pp, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+      rc = sl_err_set(err, SL_EINVAL, SL_ERR_NOLOC, "cannot complete the multipart upload of '%s' in %s: part %d is missing",
+                      key, s->uri, i);
+    } else {
+      uint64_t h = 14695981039346656037ULL;
+      char buf[65536];
+      for (;;) {
+        ssize_t got = read(in, buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) rc = io_err(err, "read", pp, errno);
+        if (got <= 0) break;
+        h = fnv1a(h, (const unsigned char *)buf, (size_t)got);
+        if (write_all(fd, buf, (size_t)got) != 0) {
+          rc = io_err(err, "write", tmp, errno);
+          break;
+        }
+      }
+      close(in);
+      char e[40];
+      snprintf(e, sizeof e, "\"%016llx\"", (unsigned long long)h);
+      if (rc == 0 && (etags[i - 1] == NULL || strcmp(etags[i - 1], e) != 0))
+        rc = sl_err_set(err, SL_EINVAL, SL_ERR_NOLOC,
+                        "cannot complete the multipart upload of '%s' in %s: part %d has ETag %s, not %s", key, s->uri,
+                        i, e, etags[i - 1] ? etags[i - 1] : "(none)");
+    }
+    free(pp);
+  }
+  if (rc == 0) {
+    rc = commit_temp(fd, tmp, path, tdir, err);
+  } else if (tmp) {
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+  }
+  if (rc == 0) mpu_remove(s, upload_id);
+  free(tdir);
+  free(path);
+  return rc;
+}
+
+static int file_mp_abort(sl_objstore *s, const char *key, const char *upload_id, sl_err *err) {
+  (void)key, (void)err;
+  if (!id_ok(upload_id)) return 0;
+  mpu_remove(s, upload_id);
+  return 0;
+}
+
 static void file_free(sl_objstore *s) {
   file_store *f = fst(s);
   if (f == NULL) return;
@@ -369,6 +552,11 @@ static const sl_objstore_ops file_ops = {
     .get_file = file_get_file,
     .list = file_list,
     .del = file_del,
+    .size = file_size,
+    .mp_begin = file_mp_begin,
+    .mp_part = file_mp_part,
+    .mp_complete = file_mp_complete,
+    .mp_abort = file_mp_abort,
     .free = file_free,
 };
 

@@ -15,6 +15,13 @@ typedef struct sl_objstore_ops {
   int (*get_file)(sl_objstore *s, const char *key, const char *local_path, sl_err *err);
   int (*list)(sl_objstore *s, const char *prefix, sl_objstore_list_fn fn, void *arg, sl_err *err);
   int (*del)(sl_objstore *s, const char *key, sl_err *err);
+  int (*size)(sl_objstore *s, const char *key, int64_t *size, sl_err *err);
+  int (*mp_begin)(sl_objstore *s, const char *key, char **upload_id, sl_err *err);
+  int (*mp_part)(sl_objstore *s, const char *key, const char *upload_id, int part, const char *local_path,
+                 int64_t offset, int64_t len, char **etag, sl_err *err);
+  int (*mp_complete)(sl_objstore *s, const char *key, const char *upload_id, int nparts, const char *const *etags,
+                     sl_err *err);
+  int (*mp_abort)(sl_objstore *s, const char *key, const char *upload_id, sl_err *err);
   void (*free)(sl_objstore *s); /* frees impl only */
 } sl_objstore_ops;
 

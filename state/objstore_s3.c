@@ -7,7 +7,9 @@
  * form here (sorted names, RFC 3986 encoding, "name=" for empty values). Payloads are sent as
  * UNSIGNED-PAYLOAD, so bodies stream from memory or a file without hashing them first.
  * The few XML elements needed (Key, Size, IsTruncated, NextContinuationToken, UploadId, Code,
- * Message) are picked out by hand. */
+ * Message) are picked out by hand. Multipart uploads are offered step by step as well (begin,
+ * part, complete, abort), for the filesystem sink, which completes an upload only once the
+ * checkpoint covering it has completed. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -171,11 +173,14 @@ typedef struct s3_req {
   sl_buf *out; /* a 2xx response body is appended here... */
   int out_fd;  /* ...or written to this file (rewritten on a retry); -1 when unused */
   const char *out_path;
-  int missing_ok;     /* 404 NoSuchKey -> SL_ENOTFOUND, quietly */
+  int missing_ok;     /* 404 NoSuchKey (or missing_code) -> SL_ENOTFOUND, quietly */
+  const char *missing_code; /* the 404 code meaning "not there", when not NoSuchKey (NoSuchUpload) */
+  int unsupported_ok; /* 405 / 501 (the server lacks the operation) -> SL_EUNSUPPORTED, no retry */
   int body_may_err;   /* a 200 whose body is <Error> is an error (CompleteMultipartUpload) */
   int single_attempt; /* no retries (best-effort clean-up) */
   long status;        /* out: the last HTTP status */
   char etag[256];     /* out: the ETag response header */
+  int64_t content_length; /* out: the Content-Length response header (HEAD), or -1 */
 } s3_req;
 
 typedef struct xfer {
@@ -243,7 +248,11 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *ud) {
 static size_t header_cb(char *p, size_t size, size_t nitems, void *ud) {
   xfer *x = ud;
   size_t n = size * nitems;
-  if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) x->r->etag[0] = 0; /* a new response (after 100) */
+  if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) { /* a new response (after 100) */
+    x->r->etag[0] = 0;
+    x->r->content_length = -1;
+  }
+  if (n > 15 && strncasecmp(p, "content-length:", 15) == 0) x->r->content_length = strtoll(p + 15, NULL, 10);
   if (n > 5 && strncasecmp(p, "etag:", 5) == 0) {
     const char *v = p + 5, *e = p + n;
     while (v < e && (*v == ' ' || *v == '\t')) v++;
@@ -351,6 +360,8 @@ static CURLcode perform(s3_store *st, s3_req *r, const char *url, xfer *x, sl_er
     if (strcmp(r->method, "PUT") != 0) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
   } else if (strcmp(r->method, "GET") == 0) {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (strcmp(r->method, "HEAD") == 0) {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
   }
@@ -378,6 +389,7 @@ static int s3_do(s3_store *st, s3_req *r, sl_err *err) {
     sl_buf_init(&x.errbody);
     r->etag[0] = 0;
     r->status = 0;
+    r->content_length = -1;
     if (r->out) {
       r->out->len = out_len0;
       if (r->out->data) r->out->data[out_len0] = 0;
@@ -424,8 +436,18 @@ static int s3_do(s3_store *st, s3_req *r, sl_err *err) {
       }
       xml_text(eb, ee, "Code", &code);
       xml_text(eb, ee, "Message", &msg);
-      if (r->missing_ok && r->status == 404 && (code.len == 0 || strcmp(code.data, "NoSuchKey") == 0)) {
-        rc = sl_err_set(err, SL_ENOTFOUND, SL_ERR_NOLOC, "object '%s' not found in %s", r->key, st->uri);
+      const char *missing = r->missing_code ? r->missing_code : "NoSuchKey";
+      if (r->missing_ok && r->status == 404 && (code.len == 0 || strcmp(code.data, missing) == 0)) {
+        if (r->missing_code)
+          rc = sl_err_set(err, SL_ENOTFOUND, SL_ERR_NOLOC, "%s of '%s' in %s: %s", r->op, r->key, st->uri, missing);
+        else
+          rc = sl_err_set(err, SL_ENOTFOUND, SL_ERR_NOLOC, "object '%s' not found in %s", r->key, st->uri);
+        sl_buf_destroy(&x.errbody);
+        break;
+      }
+      if (r->unsupported_ok && (r->status == 405 || r->status == 501)) {
+        rc = sl_err_set(err, SL_EUNSUPPORTED, SL_ERR_NOLOC, "%s of '%s' in %s: the server does not support it (%ld%s%s)",
+                        r->op, r->key, st->uri, r->status, code.len ? " " : "", code.len ? code.data : "");
         sl_buf_destroy(&x.errbody);
         break;
       }
@@ -467,77 +489,145 @@ static int s3_put(sl_objstore *s, const char *key, const void *data, size_t len,
   return s3_do(sst(s), &r, err);
 }
 
-/* Aborts a multipart upload, best effort: some servers do not support it (405/501). */
-static void abort_multipart(s3_store *st, const char *key, const char *upload_id) {
+/* ---------------------------------------------------------------------------------------------
+ * Multipart uploads, step by step. */
+
+/* "uploadId=<id>" (canonical: the only name), or "partNumber=<n>&uploadId=<id>" when part > 0. */
+static void upload_query(sl_buf *q, int part, const char *upload_id) {
+  sl_buf_reset(q);
+  if (part > 0) sl_buf_printf(q, "partNumber=%d&", part); /* canonical order: p < u */
+  sl_buf_adds(q, "uploadId=");
+  uri_encode(q, upload_id, 0);
+}
+
+static int s3_mp_begin(sl_objstore *s, const char *key, char **upload_id, sl_err *err) {
+  s3_store *st = sst(s);
+  sl_buf resp, id;
+  sl_buf_init(&resp);
+  sl_buf_init(&id);
+  s3_req create = {.op = "multipart PUT (create)", .method = "POST", .key = key, .query = "uploads=",
+                   .has_body = 1, .body = "", .out = &resp, .out_fd = -1};
+  int rc = s3_do(st, &create, err);
+  if (rc == 0 && (!xml_text(resp.data, resp.data + resp.len, "UploadId", &id) || id.len == 0))
+    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "s3://%s/%s%s: multipart PUT failed: no UploadId in the answer",
+                    st->bucket, st->prefix, key);
+  if (rc == 0) {
+    *upload_id = id.data;
+    id.data = NULL;
+  }
+  sl_buf_destroy(&resp);
+  sl_buf_destroy(&id);
+  return rc;
+}
+
+/* One part from the open file fd (path for messages). */
+static int part_from_fd(s3_store *st, const char *key, const char *upload_id, int part, int fd, const char *path,
+                        int64_t off, int64_t len, char **etag, sl_err *err) {
   sl_buf q;
   sl_buf_init(&q);
-  sl_buf_adds(&q, "uploadId=");
-  uri_encode(&q, upload_id, 0);
+  upload_query(&q, part, upload_id);
+  s3_req r = {.op = "multipart PUT (part)", .method = "PUT", .key = key, .query = q.data, .has_body = 1,
+              .body_fd = fd, .body_path = path, .body_off = (off_t)off, .body_len = (size_t)len, .out_fd = -1};
+  int rc = s3_do(st, &r, err);
+  if (rc == 0 && r.etag[0] == 0)
+    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "s3://%s/%s%s: multipart PUT failed: part %d has no ETag", st->bucket,
+                    st->prefix, key, part);
+  if (rc == 0) *etag = sl_strdup(r.etag);
+  sl_buf_destroy(&q);
+  return rc;
+}
+
+static int s3_mp_part(sl_objstore *s, const char *key, const char *upload_id, int part, const char *local_path,
+                      int64_t offset, int64_t len, char **etag, sl_err *err) {
+  int fd = open(local_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot open '%s': %s", local_path, strerror(errno));
+  int rc = part_from_fd(sst(s), key, upload_id, part, fd, local_path, offset, len, etag, err);
+  close(fd);
+  return rc;
+}
+
+static int s3_mp_complete(sl_objstore *s, const char *key, const char *upload_id, int nparts,
+                          const char *const *etags, sl_err *err) {
+  sl_buf q, done, resp;
+  sl_buf_init(&q);
+  sl_buf_init(&done);
+  sl_buf_init(&resp);
+  sl_buf_adds(&done, "<CompleteMultipartUpload>");
+  for (int i = 0; i < nparts; i++) {
+    sl_buf_printf(&done, "<Part><PartNumber>%d</PartNumber><ETag>", i + 1);
+    for (const char *c = etags[i]; *c; c++) {
+      if (*c == '"') sl_buf_adds(&done, "&quot;");
+      else if (*c == '&') sl_buf_adds(&done, "&amp;");
+      else if (*c == '<') sl_buf_adds(&done, "&lt;");
+      else sl_buf_addc(&done, *c);
+    }
+    sl_buf_adds(&done, "</ETag></Part>");
+  }
+  sl_buf_adds(&done, "</CompleteMultipartUpload>");
+  upload_query(&q, 0, upload_id);
+  s3_req r = {.op = "multipart PUT (complete)", .method = "POST", .key = key, .query = q.data,
+              .content_type = "application/xml", .has_body = 1, .body = done.data, .body_len = done.len,
+              .out = &resp, .out_fd = -1, .body_may_err = 1, .missing_ok = 1, .missing_code = "NoSuchUpload"};
+  int rc = s3_do(sst(s), &r, err);
+  sl_buf_destroy(&q);
+  sl_buf_destroy(&done);
+  sl_buf_destroy(&resp);
+  return rc;
+}
+
+static int s3_mp_abort(sl_objstore *s, const char *key, const char *upload_id, sl_err *err) {
+  sl_buf q;
+  sl_buf_init(&q);
+  upload_query(&q, 0, upload_id);
+  s3_req r = {.op = "multipart abort", .method = "DELETE", .key = key, .query = q.data, .out_fd = -1,
+              .missing_ok = 1, .missing_code = "NoSuchUpload", .unsupported_ok = 1};
+  int rc = s3_do(sst(s), &r, err);
+  sl_buf_destroy(&q);
+  return rc == SL_ENOTFOUND ? 0 : rc;
+}
+
+/* Aborts a multipart upload once, best effort: after a failed put the parts are garbage anyway,
+ * and some servers do not support it (405/501). */
+static void abort_multipart(sl_objstore *s, const char *key, const char *upload_id) {
+  sl_buf q;
+  sl_buf_init(&q);
+  upload_query(&q, 0, upload_id);
   s3_req r = {.op = "multipart abort", .method = "DELETE", .key = key, .query = q.data, .out_fd = -1,
               .single_attempt = 1};
   sl_err ignored;
   sl_err_clear(&ignored);
-  s3_do(st, &r, &ignored);
+  s3_do(sst(s), &r, &ignored);
   sl_buf_destroy(&q);
 }
 
-/* Multipart upload of fd (size bytes): create, upload PART_SIZE parts keeping their ETags,
- * complete; abort on failure. */
-static int multipart_put(s3_store *st, const char *key, int fd, const char *path, int64_t size, sl_err *err) {
-  sl_buf resp, upload_id, q, done;
-  sl_buf_init(&resp);
-  sl_buf_init(&upload_id);
-  sl_buf_init(&q);
-  sl_buf_init(&done);
-  s3_req create = {.op = "multipart PUT (create)", .method = "POST", .key = key, .query = "uploads=",
-                   .has_body = 1, .body = "", .out = &resp, .out_fd = -1};
-  int rc = s3_do(st, &create, err);
-  if (rc == 0 && !xml_text(resp.data, resp.data + resp.len, "UploadId", &upload_id))
-    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "s3://%s/%s%s: multipart PUT failed: no UploadId in the answer",
-                    st->bucket, st->prefix, key);
-  if (rc == 0) {
-    sl_buf_adds(&done, "<CompleteMultipartUpload>");
-    int parts = (int)((size + PART_SIZE - 1) / PART_SIZE);
-    for (int i = 1; i <= parts && rc == 0; i++) {
-      int64_t off = (int64_t)(i - 1) * PART_SIZE;
-      sl_buf_reset(&q);
-      sl_buf_printf(&q, "partNumber=%d&uploadId=", i); /* canonical order: p < u */
-      uri_encode(&q, upload_id.data, 0);
-      s3_req part = {.op = "multipart PUT (part)", .method = "PUT", .key = key, .query = q.data, .has_body = 1,
-                     .body_fd = fd, .body_path = path, .body_off = (off_t)off,
-                     .body_len = (size_t)(size - off < PART_SIZE ? size - off : PART_SIZE), .out_fd = -1};
-      rc = s3_do(st, &part, err);
-      if (rc == 0 && part.etag[0] == 0)
-        rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "s3://%s/%s%s: multipart PUT failed: part %d has no ETag",
-                        st->bucket, st->prefix, key, i);
-      if (rc == 0) {
-        sl_buf_printf(&done, "<Part><PartNumber>%d</PartNumber><ETag>", i);
-        for (const char *c = part.etag; *c; c++) {
-          if (*c == '"') sl_buf_adds(&done, "&quot;");
-          else if (*c == '&') sl_buf_adds(&done, "&amp;");
-          else if (*c == '<') sl_buf_adds(&done, "&lt;");
-          else sl_buf_addc(&done, *c);
-        }
-        sl_buf_adds(&done, "</ETag></Part>");
-      }
-    }
-    sl_buf_adds(&done, "</CompleteMultipartUpload>");
-    if (rc == 0) {
-      sl_buf_reset(&q);
-      sl_buf_adds(&q, "uploadId=");
-      uri_encode(&q, upload_id.data, 0);
-      sl_buf_reset(&resp);
-      s3_req complete = {.op = "multipart PUT (complete)", .method = "POST", .key = key, .query = q.data,
-                         .content_type = "application/xml", .has_body = 1, .body = done.data,
-                         .body_len = done.len, .out = &resp, .out_fd = -1, .body_may_err = 1};
-      rc = s3_do(st, &complete, err);
-    }
-    if (rc != 0) abort_multipart(st, key, upload_id.data);
+/* Multipart upload of fd (size bytes) in one go: begin, PART_SIZE parts, complete; abort on
+ * failure. */
+static int multipart_put(sl_objstore *s, const char *key, int fd, const char *path, int64_t size, sl_err *err) {
+  char *upload_id = NULL;
+  int rc = s3_mp_begin(s, key, &upload_id, err);
+  if (rc != 0) return rc;
+  int parts = (int)((size + PART_SIZE - 1) / PART_SIZE);
+  char **etags = sl_calloc((size_t)parts, sizeof(char *));
+  for (int i = 1; i <= parts && rc == 0; i++) {
+    int64_t off = (int64_t)(i - 1) * PART_SIZE;
+    rc = part_from_fd(sst(s), key, upload_id, i, fd, path, off, size - off < PART_SIZE ? size - off : PART_SIZE,
+                      &etags[i - 1], err);
   }
-  sl_buf_destroy(&resp);
-  sl_buf_destroy(&upload_id);
-  sl_buf_destroy(&q);
-  sl_buf_destroy(&done);
+  if (rc == 0) rc = s3_mp_complete(s, key, upload_id, parts, (const char *const *)etags, err);
+  if (rc != 0) abort_multipart(s, key, upload_id);
+  for (int i = 0; i < parts; i++) free(etags[i]);
+  free(etags);
+  free(upload_id);
+  return rc;
+}
+
+static int s3_size(sl_objstore *s, const char *key, int64_t *size, sl_err *err) {
+  s3_req r = {.op = "HEAD", .method = "HEAD", .key = key, .out_fd = -1, .missing_ok = 1};
+  int rc = s3_do(sst(s), &r, err);
+  if (rc == 0 && r.content_length < 0)
+    rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "s3://%s/%s%s: HEAD failed: no Content-Length in the answer",
+                    sst(s)->bucket, sst(s)->prefix, key);
+  if (rc == 0) *size = r.content_length;
   return rc;
 }
 
@@ -549,7 +639,7 @@ static int s3_put_file(sl_objstore *s, const char *key, const char *local_path, 
   if (fstat(fd, &st) != 0) {
     rc = sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "cannot stat '%s': %s", local_path, strerror(errno));
   } else if ((int64_t)st.st_size > MULTIPART_THRESHOLD) {
-    rc = multipart_put(sst(s), key, fd, local_path, (int64_t)st.st_size, err);
+    rc = multipart_put(s, key, fd, local_path, (int64_t)st.st_size, err);
   } else {
     s3_req r = {.op = "PUT", .method = "PUT", .key = key, .has_body = 1, .body_fd = fd, .body_path = local_path,
                 .body_len = (size_t)st.st_size, .out_fd = -1};
@@ -677,6 +767,11 @@ static const sl_objstore_ops s3_ops = {
     .get_file = s3_get_file,
     .list = s3_list,
     .del = s3_del,
+    .size = s3_size,
+    .mp_begin = s3_mp_begin,
+    .mp_part = s3_mp_part,
+    .mp_complete = s3_mp_complete,
+    .mp_abort = s3_mp_abort,
     .free = s3_free,
 };
 

@@ -1,6 +1,7 @@
 /* test_objstore.c - the object store: the same cases over file:// (a temp folder) and s3:// (the
  * local s3rver that tests/services/with_s3.sh starts), S3 retries through the fault-injecting
- * proxy, AWS credential/region/endpoint resolution, and bad URIs and keys.
+ * proxy, multipart uploads step by step, AWS credential/region/endpoint resolution, and bad URIs
+ * and keys.
  *
  * Backend cases are Check loop tests: _i == 0 runs on file://, _i == 1 on s3://. */
 #include <arpa/inet.h>
@@ -315,6 +316,97 @@ END_TEST
 /* ---------------------------------------------------------------------------------------------
  * Backend specifics. */
 
+/* Multipart: parts in any order, invisible until completed, then one object; size(); abort. */
+START_TEST(test_objstore_multipart_upload) {
+  open_backend(_i);
+  char src[PATH_MAX_T];
+  snprintf(src, sizeof src, "%s/3mib", g_tmp);
+  make_file(src, 3u << 20, 11);
+  char *id = NULL, *e1 = NULL, *e2 = NULL;
+  ck_assert_msg(sl_objstore_multipart_begin(g_s, "mp/obj", &id, &g_err) == 0, "%s", g_err.msg);
+  ck_assert_msg(sl_objstore_multipart_part(g_s, "mp/obj", id, 2, src, 2u << 20, 1u << 20, &e2, &g_err) == 0, "%s",
+                g_err.msg);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "mp/obj", id, 1, src, 0, 2u << 20, &e1, &g_err), 0);
+  ck_assert_str_ne(e1, e2);
+  ck_assert_str_eq(list_str(g_s, ""), ""); /* nothing visible yet, not even the parts */
+  int64_t size = -1;
+  ck_assert_int_eq(sl_objstore_size(g_s, "mp/obj", &size, &g_err), SL_ENOTFOUND);
+  const char *etags[] = {e1, e2};
+  ck_assert_msg(sl_objstore_multipart_complete(g_s, "mp/obj", id, 2, etags, &g_err) == 0, "%s", g_err.msg);
+  ck_assert_str_eq(list_str(g_s, ""), "mp/obj=3145728;");
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_objstore_size(g_s, "mp/obj", &size, &g_err), 0);
+  ck_assert_int_eq(size, 3u << 20);
+  char back[PATH_MAX_T];
+  snprintf(back, sizeof back, "%s/back", g_tmp);
+  ck_assert_int_eq(sl_objstore_get_file(g_s, "mp/obj", back, &g_err), 0);
+  ck_assert(same_files(src, back));
+  if (_i == FILE_BACKEND) { /* s3rver answers a second completion with 500 (AWS: 404 NoSuchUpload) */
+    ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "mp/obj", id, 2, etags, &g_err), SL_ENOTFOUND);
+    char want[PATH_MAX_T * 2];
+    snprintf(want, sizeof want, "multipart upload '%s' of 'mp/obj' not found in %s", id, g_uri);
+    ck_assert_str_eq(g_err.msg, want);
+  }
+  free(id), free(e1), free(e2);
+
+  /* An aborted upload leaves nothing (s3rver cannot abort: 405 says so). */
+  ck_assert_int_eq(sl_objstore_multipart_begin(g_s, "mp/gone", &id, &g_err), 0);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "mp/gone", id, 1, src, 0, 100, &e1, &g_err), 0);
+  sl_err_clear(&g_err);
+  int rc = sl_objstore_multipart_abort(g_s, "mp/gone", id, &g_err);
+  if (_i == FILE_BACKEND) {
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(sl_objstore_multipart_abort(g_s, "mp/gone", id, &g_err), 0); /* unknown: fine */
+    const char *one[] = {e1};
+    ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "mp/gone", id, 1, one, &g_err), SL_ENOTFOUND);
+    struct stat st;
+    char mpu[PATH_MAX_T];
+    snprintf(mpu, sizeof mpu, "%s/root/.sl-tmp-mpu", g_tmp);
+    ck_assert_int_ne(stat(mpu, &st), 0); /* the hidden upload folder is gone too */
+  } else {
+    ck_assert_int_eq(rc, SL_EUNSUPPORTED);
+    char want[PATH_MAX_T * 2];
+    snprintf(want, sizeof want, "multipart abort of 'mp/gone' in %s: the server does not support it (405 MethodNotAllowed)",
+             g_uri);
+    ck_assert_str_eq(g_err.msg, want);
+  }
+  ck_assert_str_eq(list_str(g_s, ""), "mp/obj=3145728;");
+  free(id), free(e1);
+}
+END_TEST
+
+/* The file store checks what it is given: wrong ETags, missing parts, foreign upload ids. */
+START_TEST(test_objstore_file_multipart_checks_parts) {
+  open_backend(FILE_BACKEND);
+  char src[PATH_MAX_T];
+  snprintf(src, sizeof src, "%s/small", g_tmp);
+  make_file(src, 1000, 3);
+  char *id = NULL, *e1 = NULL;
+  ck_assert_int_eq(sl_objstore_multipart_begin(g_s, "k", &id, &g_err), 0);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "k", id, 1, src, 0, 1000, &e1, &g_err), 0);
+  const char *bad[] = {"\"0000000000000000\""};
+  ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "k", id, 1, bad, &g_err), SL_EINVAL);
+  char want[PATH_MAX_T * 2];
+  snprintf(want, sizeof want, "cannot complete the multipart upload of 'k' in %s: part 1 has ETag %s, not %s", g_uri, e1,
+           bad[0]);
+  ck_assert_str_eq(g_err.msg, want);
+  sl_err_clear(&g_err);
+  const char *two[] = {e1, e1};
+  ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "k", id, 2, two, &g_err), SL_EINVAL);
+  ck_assert_ptr_nonnull(strstr(g_err.msg, "part 2 is missing"));
+  sl_err_clear(&g_err);
+  ck_assert_str_eq(list_str(g_s, ""), ""); /* failed completions publish nothing */
+  char *e2 = NULL;
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "k", "..", 1, src, 0, 10, &e2, &g_err), SL_ENOTFOUND);
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "k", id, 1, src, 900, 200, &e2, &g_err), SL_EIO); /* past the end */
+  sl_err_clear(&g_err);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "k", "a/b", 1, src, 0, 10, &e2, &g_err), SL_EINVAL);
+  ck_assert_int_eq(sl_objstore_multipart_abort(g_s, "k", id, &g_err), 0);
+  free(id), free(e1);
+}
+END_TEST
+
 START_TEST(test_objstore_file_list_walks_folders_and_skips_temp_files) {
   snprintf(g_uri, sizeof g_uri, "%s/plain-root/", g_tmp); /* a plain path, trailing '/' */
   g_s = open_store(g_uri, NULL, &g_err);
@@ -487,6 +579,38 @@ START_TEST(test_objstore_s3_failed_multipart_is_aborted) {
   /* The abort was sent; s3rver does not support it (405), which is ignored. */
   ck_assert_int_eq(log_count("DELETE", "big?uploadId=", "405"), 1);
   ck_assert_str_eq(list_str(g_s, ""), "");
+}
+END_TEST
+
+/* What AWS answers and s3rver does not: NoSuchUpload on completion and abort, 501 on abort. */
+START_TEST(test_objstore_s3_multipart_answers) {
+  char src[PATH_MAX_T];
+  snprintf(src, sizeof src, "%s/small", g_tmp);
+  make_file(src, 100, 9);
+  char *id = NULL, *e1 = NULL;
+  ck_assert_int_eq(sl_objstore_multipart_begin(g_s, "m", &id, &g_err), 0);
+  ck_assert_int_eq(sl_objstore_multipart_part(g_s, "m", id, 1, src, 0, 100, &e1, &g_err), 0);
+  const char *etags[] = {e1};
+  flaky("fail 1 404 NoSuchUpload");
+  ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "m", id, 1, etags, &g_err), SL_ENOTFOUND);
+  char want[2048];
+  snprintf(want, sizeof want, "multipart PUT (complete) of 'm' in %s: NoSuchUpload", g_uri);
+  ck_assert_str_eq(g_err.msg, want);
+  sl_err_clear(&g_err);
+  flaky("fail 1 404 NoSuchUpload");
+  ck_assert_int_eq(sl_objstore_multipart_abort(g_s, "m", id, &g_err), 0);
+  flaky("fail 1 501 NotImplemented");
+  ck_assert_int_eq(sl_objstore_multipart_abort(g_s, "m", id, &g_err), SL_EUNSUPPORTED);
+  ck_assert_int_eq(log_count("DELETE", "m?uploadId=", "501"), 1); /* not retried */
+  sl_err_clear(&g_err);
+  flaky("fail 2"); /* a 503 is retried, as everywhere */
+  ck_assert_int_eq(sl_objstore_multipart_complete(g_s, "m", id, 1, etags, &g_err), 0);
+  int64_t size = 0;
+  flaky("fail 1");
+  ck_assert_int_eq(sl_objstore_size(g_s, "m", &size, &g_err), 0);
+  ck_assert_int_eq(size, 100);
+  ck_assert_int_eq(log_count("HEAD", "m", "503"), 1);
+  free(id), free(e1);
 }
 END_TEST
 
@@ -907,6 +1031,8 @@ static Suite *objstore_suite(void) {
   tcase_add_loop_test(tc, test_objstore_list_order_prefix_sizes, 0, 2);
   tcase_add_loop_test(tc, test_objstore_delete_is_idempotent, 0, 2);
   tcase_add_loop_test(tc, test_objstore_put_file_get_file_20mib, 0, 2);
+  tcase_add_loop_test(tc, test_objstore_multipart_upload, 0, 2);
+  tcase_add_test(tc, test_objstore_file_multipart_checks_parts);
   tcase_add_test(tc, test_objstore_file_list_walks_folders_and_skips_temp_files);
   tcase_add_test(tc, test_objstore_s3_list_pages);
   tcase_add_test(tc, test_objstore_s3_error_names_code_and_message);
@@ -920,6 +1046,7 @@ static Suite *objstore_suite(void) {
   tcase_add_test(tc, test_objstore_s3_persistent_failure_is_eio_without_secret);
   tcase_add_test(tc, test_objstore_s3_requests_are_correctly_signed);
   tcase_add_test(tc, test_objstore_s3_failed_multipart_is_aborted);
+  tcase_add_test(tc, test_objstore_s3_multipart_answers);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("aws_auth");
