@@ -44,6 +44,10 @@ int sl_kin_opts_read(sl_conn_table *t, int64_t loc, bool source, sl_kin_opts *o,
 struct sl_kin_client;
 int sl_kin_open_client(sl_conn_table *t, sl_kin_opts *o, struct sl_kin_client **out, sl_err *err);
 
+/* Restore: whether a position whose last record arrived at arrival_ms (0: unknown) is older than
+ * a retention of retention_hours at now_ms. */
+bool sl_kin_position_expired(int64_t now_ms, int64_t arrival_ms, int64_t retention_hours);
+
 int sl_kinesis_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err);
 int sl_kinesis_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
 

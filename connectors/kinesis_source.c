@@ -90,6 +90,7 @@ struct kin_source {
 static void fetch(kin_shard *sh);
 static void get_iterator(kin_shard *sh);
 static void list_shards(kin_source *s, const char *next_token);
+static void describe_stream(kin_source *s);
 
 static int64_t wall_ms(void) {
   struct timespec ts;
@@ -361,18 +362,76 @@ static void apply_listing(kin_source *s, json_t *shards) {
     }
     sh->listed = true;
   }
-  if (first && s->restored)
+  if (first && s->restored) {
     for (int i = 0; i < s->nshards; i++) {
       kin_shard *sh = s->shards[i];
       if (sh->listed || sh->phase == SH_FINISHED || !strcmp(sh->position, "FINISHED")) continue;
-      if (s->o.expired_from_trim_horizon) continue; /* gone entirely: nothing left to read */
-      return fail(s,
-                  "table '%s': shard %s of the checkpoint is no longer in the stream (%s): the records after the "
-                  "checkpoint's position have expired; set 'scan.stream.restore.expired-position' = 'TRIM_HORIZON' "
-                  "to go on without them",
-                  sh->id, sh->position);
+      if (!s->o.expired_from_trim_horizon)
+        return fail(s,
+                    "table '%s': shard %s of the checkpoint is no longer in the stream (%s): the records after the "
+                    "checkpoint's position have expired; set 'scan.stream.restore.expired-position' = 'TRIM_HORIZON' "
+                    "to go on without them",
+                    sh->id, sh->position);
+      /* Gone entirely: nothing is left to read in it. */
+      if (s->env.log)
+        fprintf(s->env.log, "sluice: kinesis (table '%s'): shard %s of the checkpoint has expired; skipping it\n",
+                s->table, sh->id);
+      sh->phase = SH_FINISHED;
+      s->states[sh->slot] = SL_SPLIT_FINISHED;
+      set_position(sh, "FINISHED", NULL);
     }
+    return describe_stream(s); /* the retention check, then the shards start */
+  }
   start_ready_shards(s);
+}
+
+bool sl_kin_position_expired(int64_t now_ms, int64_t arrival_ms, int64_t retention_hours) {
+  return arrival_ms > 0 && retention_hours > 0 && now_ms - arrival_ms > retention_hours * 3600000;
+}
+
+/* Restore: a shard whose last record read arrived longer ago than the stream keeps records may
+ * have lost the records after it (Kinesis would start the iterator at the trim horizon without a
+ * word): fail, or with the option start it at TRIM_HORIZON knowingly. */
+static void on_describe(void *arg, const sl_kin_result *r) {
+  kin_source *s = arg;
+  json_t *j = r->error_type[0] ? NULL : json_loadb(r->body, r->len, 0, NULL);
+  json_int_t hours = json_integer_value(json_object_get(json_object_get(j, "StreamDescriptionSummary"), "RetentionPeriodHours"));
+  json_decref(j);
+  if (hours <= 0 && s->env.log)
+    fprintf(s->env.log, "sluice: kinesis (table '%s'): cannot tell the stream's retention (%s); positions not checked\n",
+            s->table, r->error_type[0] ? r->message : "no RetentionPeriodHours");
+  int64_t now = wall_ms();
+  for (int i = 0; hours > 0 && i < s->nshards; i++) {
+    kin_shard *sh = s->shards[i];
+    if (!sh->restored || sh->phase == SH_FINISHED || strncmp(sh->position, "AFTER_SEQUENCE_NUMBER:", 22) ||
+        !sl_kin_position_expired(now, sh->arrival_ms, hours))
+      continue;
+    if (!s->o.expired_from_trim_horizon) {
+      char what[160];
+      snprintf(what, sizeof what, "its last record read arrived %lld h ago, the stream keeps %lld h",
+               (long long)((now - sh->arrival_ms) / 3600000), (long long)hours);
+      return fail(s,
+                  "table '%s': the checkpoint's position in shard %s is older than the stream's retention (%s): "
+                  "records after it may have expired; set 'scan.stream.restore.expired-position' = 'TRIM_HORIZON' "
+                  "to go on from the oldest record kept",
+                  sh->id, what);
+    }
+    if (s->env.log)
+      fprintf(s->env.log, "sluice: kinesis (table '%s'): the position in shard %s is older than the retention; reading it "
+              "from TRIM_HORIZON\n", s->table, sh->id);
+    set_position(sh, "TRIM_HORIZON", NULL);
+  }
+  start_ready_shards(s);
+}
+
+static void describe_stream(kin_source *s) {
+  sl_buf b;
+  sl_buf_init(&b);
+  sl_buf_adds(&b, s->stream_arn ? "{\"StreamARN\":" : "{\"StreamName\":");
+  sl_kin_json_string(&b, s->stream_arn ? s->stream_arn : s->stream);
+  sl_buf_adds(&b, "}");
+  sl_kin_call(s->client, "DescribeStreamSummary", b.data, b.len, on_describe, s);
+  sl_buf_destroy(&b);
 }
 
 static void on_list(void *arg, const sl_kin_result *r) {

@@ -152,6 +152,16 @@ START_TEST(test_getrecords_answer_read_in_place) {
 }
 END_TEST
 
+START_TEST(test_kinesis_retention_check) {
+  int64_t h = 3600000;
+  ck_assert(!sl_kin_position_expired(100 * h, 90 * h, 24));
+  ck_assert(!sl_kin_position_expired(100 * h, 76 * h, 24)); /* exactly the retention */
+  ck_assert(sl_kin_position_expired(100 * h, 76 * h - 1, 24));
+  ck_assert(!sl_kin_position_expired(100 * h, 0, 24));       /* unknown arrival */
+  ck_assert(!sl_kin_position_expired(100 * h, 1, 0));        /* unknown retention */
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("kinesis");
   TCase *tc = tcase_create("kinesis");
@@ -161,6 +171,7 @@ int main(void) {
   tcase_add_test(tc, test_kinesis_current_dialect);
   tcase_add_test(tc, test_kinesis_option_errors_name_the_option);
   tcase_add_test(tc, test_getrecords_answer_read_in_place);
+  tcase_add_test(tc, test_kinesis_retention_check);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
