@@ -642,6 +642,19 @@ static int publish_s3(fs_sink *s, const char *key, const char *upload_id, int64_
   return 0;
 }
 
+/* Drops a part nothing will publish: its local file, and its upload (best effort). */
+static void part_discard(fs_sink *s, fs_part *p) {
+  if (p->fd >= 0) close(p->fd);
+  unlink(p->path);
+  if (p->upload_id) {
+    sl_err e;
+    sl_err_clear(&e);
+    sl_objstore_multipart_abort(s->store, p->final, p->upload_id, &e);
+    if (s->two_phase) marker_delete(s, p->upload_id);
+  }
+  part_free(p);
+}
+
 /* Closes the part: ends its compressed stream, makes it durable (local folder) or uploads its
  * tail (S3). Without checkpointing it is then published; with checkpointing it becomes pending
  * (s->pending owns it). Either way it is no longer its bucket's open part. */
@@ -657,15 +670,7 @@ static int part_close(fs_sink *s, fs_part *p, sl_err *err) {
   if (!rc && s->store && (p->bytes > p->uploaded || p->nparts == 0)) rc = upload_piece(s, p, p->bytes - p->uploaded, err);
   if (!rc && s->store) unlink(p->path); /* every byte is in the upload now */
   if (rc) {
-    /* Nothing can publish it: drop it as a failed job would. */
-    unlink(p->path);
-    if (p->upload_id) {
-      sl_err e;
-      sl_err_clear(&e);
-      sl_objstore_multipart_abort(s->store, p->final, p->upload_id, &e);
-      if (s->two_phase) marker_delete(s, p->upload_id);
-    }
-    part_free(p);
+    part_discard(s, p); /* nothing can publish it: drop it as a failed job would */
     return rc;
   }
   if (s->two_phase) {
@@ -1185,18 +1190,6 @@ static int fresh_start(fs_sink *s, sl_err *err) {
 
 static void fs_describe(sl_sink *sink, sl_buf *out) { sl_buf_printf(out, "filesystem path=%s", ((fs_sink *)sink)->uri); }
 
-/* Drops a part nothing will publish: its local file, and its upload (best effort). */
-static void part_discard(fs_sink *s, fs_part *p) {
-  if (p->fd >= 0) close(p->fd);
-  unlink(p->path);
-  if (p->upload_id) {
-    sl_err e;
-    sl_err_clear(&e);
-    sl_objstore_multipart_abort(s->store, p->final, p->upload_id, &e);
-    if (s->two_phase) marker_delete(s, p->upload_id);
-  }
-  part_free(p);
-}
 
 static void fs_free(sl_sink *sink) {
   fs_sink *s = (fs_sink *)sink;

@@ -61,24 +61,6 @@ struct kin_call {
 
 typedef enum { KIN_OK, KIN_THROTTLED, KIN_RETRY, KIN_FAIL } kin_verdict;
 
-static bool transport_retryable(CURLcode cc) {
-  switch (cc) {
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /* Reads an error answer's type (the part after '#' of "__type") and message into type/msg. */
 static void error_of(const char *body, size_t len, char *type, size_t tcap, char *msg, size_t mcap) {
   type[0] = msg[0] = 0;
@@ -99,7 +81,7 @@ static void error_of(const char *body, size_t len, char *type, size_t tcap, char
 }
 
 static kin_verdict judge(CURLcode cc, long status, const char *type) {
-  if (cc != CURLE_OK) return transport_retryable(cc) ? KIN_RETRY : KIN_FAIL;
+  if (cc != CURLE_OK) return sl_aws_transport_retryable(cc) ? KIN_RETRY : KIN_FAIL;
   if (status >= 200 && status < 300) return KIN_OK;
   if (!strcmp(type, "ProvisionedThroughputExceededException") || !strcmp(type, "LimitExceededException") ||
       !strcmp(type, "ThrottlingException") || status == 429)

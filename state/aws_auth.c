@@ -240,6 +240,25 @@ char *sl_aws_endpoint(const char *service, const char *region, const char *expli
   return b.data;
 }
 
+int sl_aws_transport_retryable(CURLcode cc) {
+  switch (cc) {
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+  case CURLE_UPLOAD_FAILED:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 void sl_aws_curl_global_init(void) { pthread_once(&curl_once, curl_init_once); }

@@ -48,6 +48,9 @@ char *sl_aws_region_resolve(const sl_aws_settings *set);
  * caller frees. explicit_url may be NULL; a URL without "scheme://" gets "https://". */
 char *sl_aws_endpoint(const char *service, const char *region, const char *explicit_url);
 
+/* Whether a libcurl failure is worth another attempt (the connection, not the request, failed). */
+int sl_aws_transport_retryable(CURLcode cc);
+
 /* Once per process, before the first easy handle (thread-safe; curl_global_init). */
 void sl_aws_curl_global_init(void);
 

@@ -284,24 +284,6 @@ static void request_url(sl_buf *b, s3_store *st, const s3_req *r) {
   }
 }
 
-static int transport_retryable(CURLcode cc) {
-  switch (cc) {
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-  case CURLE_UPLOAD_FAILED:
-    return 1;
-  default:
-    return 0;
-  }
-}
 
 static int code_retryable(long status, const char *code) {
   return status >= 500 || status == 429 || strcmp(code, "SlowDown") == 0 || strcmp(code, "RequestTimeout") == 0 ||
@@ -418,7 +400,7 @@ static int s3_do(s3_store *st, s3_req *r, sl_err *err) {
       break;
     }
     if (cc != CURLE_OK) {
-      retry = transport_retryable(cc);
+      retry = sl_aws_transport_retryable(cc);
       sl_buf_adds(&why, st->errbuf[0] ? st->errbuf : curl_easy_strerror(cc)); /* errbuf is the more specific */
     } else {
       /* An error body: a non-2xx, or a 200 that carries <Error> (CompleteMultipartUpload). */
