@@ -13,8 +13,10 @@
 #   INTERVAL_MS  the checkpoint interval instead of those defaults ('' for them)
 #   JOB          window (default: per card and minute aggregates), join (the same over a LEFT
 #                interval self-join of the transactions: two sources, join state, padded rows),
-#                window_join (pairs of a card's transactions in the same minute) or regular_join
-#                (each transaction with itself, a regular join whose state only grows)
+#                window_join (pairs of a card's transactions in the same minute), regular_join
+#                (each transaction with itself, a regular join whose state only grows) or
+#                statement_set (per-minute totals and the foreign transactions: two sinks fed by
+#                one read of the input, in one job)
 #
 # When to kill: at a random moment of a run's checkpoint cycle, timed by the job's own log rather
 # than the clock (which keeps the test the same on slow sanitizer builds). Each run waits for its
@@ -48,8 +50,8 @@ case "$where" in
 esac
 interval=${6:-$interval}
 job_kind=${7:-window}
-case "$job_kind" in window|join|window_join|regular_join) ;;
-  *) echo "crash test: JOB must be window, join, window_join or regular_join" >&2; exit 2 ;; esac
+case "$job_kind" in window|join|window_join|regular_join|statement_set) ;;
+  *) echo "crash test: JOB must be window, join, window_join, regular_join or statement_set" >&2; exit 2 ;; esac
 
 bash "$here/../../examples/fraud-detection/gen_transactions.sh" "$rows" 500 7 > "$work/tx.json"
 
@@ -108,6 +110,19 @@ JOIN TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) b
   AND a.transaction_id < b.transaction_id;
 SQL
       ;;
+    statement_set) cat <<SQL
+CREATE TABLE per_minute (card_id STRING, window_start TIMESTAMP(3), n BIGINT, total DECIMAL(20, 2))
+WITH ('connector' = 'filesystem', 'path' = '$1/per_minute', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
+CREATE TABLE foreign_tx (transaction_id STRING, card_id STRING, amount DECIMAL(10, 2))
+WITH ('connector' = 'filesystem', 'path' = '$1/foreign', 'format' = 'csv', 'sink.rolling-policy.file-size' = '64kb');
+EXECUTE STATEMENT SET BEGIN
+INSERT INTO per_minute SELECT card_id, window_start, COUNT(*), SUM(amount)
+FROM TABLE(TUMBLE(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY card_id, window_start, window_end;
+INSERT INTO foreign_tx SELECT transaction_id, card_id, amount FROM tx WHERE merchant_country <> 'CA';
+END;
+SQL
+      ;;
     regular_join) cat <<SQL
 CREATE TABLE pairs (a STRING, b STRING, amount DECIMAL(10, 2), country STRING) $sink;
 INSERT INTO pairs SELECT a.transaction_id, b.transaction_id, a.amount, b.merchant_country
@@ -124,7 +139,9 @@ job "$work/expected" "SET 'execution.checkpointing.interval' = '$interval ms';
 SET 'state.checkpoints.dir' = '$uri-ref';" > "$work/plain.sql"
 "$sluice" run -q "$work/plain.sql" 2> "$work/ref.log"
 total=$(grep -c 'checkpoint [0-9]* complete' "$work/ref.log" || true)
-cat "$work"/expected/part-* | sort > "$work/expected.txt"
+# Every published part file under a job's output folder (a statement set writes two folders).
+parts() { find "$1" -type f -name 'part-*' -exec cat {} + 2>/dev/null | sort; }
+parts "$work/expected" > "$work/expected.txt"
 
 job "$work/out" "SET 'execution.checkpointing.interval' = '$interval ms';
 SET 'state.checkpoints.dir' = '$uri';
@@ -195,7 +212,7 @@ while :; do
   break
 done
 
-cat "$work"/out/part-* 2>/dev/null | sort > "$work/got.txt"
+parts "$work/out" > "$work/got.txt"
 if ! cmp -s "$work/expected.txt" "$work/got.txt"; then
   echo "crash test: output after $killed kills differs from an uninterrupted run ($(wc -l < "$work/expected.txt") rows expected, $(wc -l < "$work/got.txt") got)" >&2
   diff "$work/expected.txt" "$work/got.txt" | head -10 >&2
