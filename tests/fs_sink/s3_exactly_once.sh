@@ -112,12 +112,17 @@ while :; do
   pid=$!
   if [ "$killed" -lt "$kills" ]; then
     # K completed checkpoints of this run (none in the first run, at least one in the others),
-    # then the first moment an upload marker exists, plus up to one interval.
+    # then the first moment an upload marker of this run exists, plus up to one interval.
     k=$(( RANDOM % most + 1 ))
     [ "$runs" -gt 1 ] || k=0
     while kill -0 "$pid" 2>/dev/null && [ "$(grep -c ' complete in ' "$work/run.log" || true)" -lt "$k" ]; do sleep 0.01; done
-    while kill -0 "$pid" 2>/dev/null && [ "$(markers "$prefix/out")" -eq 0 ]; do sleep 0.005; done
-    ms=$(( RANDOM % interval ))
+    # (a marker of this run: earlier runs' markers wait for this run's clean-up)
+    while kill -0 "$pid" 2>/dev/null && ! marker_ids "$prefix/out" | grep -qvxF -f "$work/left_ids" -e __none__; do
+      sleep 0.005
+    done
+    # The first kill comes at once, so that at least one upload is surely left that no completed
+    # checkpoint holds (the next run must abort it); the others within one interval.
+    ms=$(( killed == 0 ? 0 : RANDOM % interval ))
     sleep "$(printf "0.%03d" "$ms")"
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
