@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build lemon librocksdb-dev libuv1-dev libprotobuf-c-dev
-protobuf-c-compiler check libcurl4-openssl-dev libjansson-dev zlib1g-dev libzstd-dev diffutils coreutils"
+protobuf-c-compiler check libcurl4-openssl-dev libjansson-dev zlib1g-dev libzstd-dev diffutils coreutils
+libhttp-parser-dev libmicrohttpd-dev curl binutils"
 
 missing=""
 for p in $PKGS; do

@@ -24,7 +24,9 @@ typedef struct sl_conn_table {
   int npart;                 /* PARTITIONED BY (...): how many columns, */
   const int *part_cols;      /* and which (indexes into the ncols columns) */
   FILE *out;                 /* stdout for print sinks */
+  FILE *errout;              /* stderr for print sinks with 'standard-error' */
   FILE *log;                 /* progress and retry notices (stderr), or NULL */
+  struct sl_host_tables *host; /* host sources and sinks of the embedding API, or NULL */
   bool two_phase;            /* sinks: checkpointing is on, so output is published only by
                               * commit() after prepare_commit(), never by rolling or finish() */
 } sl_conn_table;
@@ -94,6 +96,9 @@ typedef struct sl_source_vtable {
    * source's life, in the order position() lists them), sets *state to their states and
    * *current to the slot the rows of the last read() came from. NULL: one split, always active. */
   int (*splits)(sl_source *s, const uint8_t **state, int *current);
+  /* A watermark the source was given along with its records (the host source: the host sets it),
+   * in µs, applying after the rows of the last read(); INT64_MIN when none. NULL: none. */
+  int64_t (*watermark)(sl_source *s);
 } sl_source_vtable;
 
 struct sl_source {

@@ -9,6 +9,7 @@
 typedef struct print_sink {
   sl_sink base;
   FILE *fp;
+  bool to_stderr;
   const char *identifier;
   sl_buf buf;
 } print_sink;
@@ -44,21 +45,21 @@ static int print_write(sl_sink *s, const sl_batch *b, sl_err *err) {
     sl_buf_addc(&p->buf, '\n');
   }
   /* Flushed per batch: an unbounded job's rows show as they come, as with Flink's print sink. */
-  if (p->buf.len && (fwrite(p->buf.data, 1, p->buf.len, p->fp) != p->buf.len || fflush(p->fp) != 0))
+  if (p->fp && p->buf.len && (fwrite(p->buf.data, 1, p->buf.len, p->fp) != p->buf.len || fflush(p->fp) != 0))
     return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "print sink: cannot write to %s",
-                      p->fp == stderr ? "stderr" : "stdout");
+                      p->to_stderr ? "stderr" : "stdout");
   return 0;
 }
 
 static int print_finish(sl_sink *s, sl_err *err) {
   print_sink *p = (print_sink *)s;
-  if (fflush(p->fp) != 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "print sink: cannot flush output");
+  if (p->fp && fflush(p->fp) != 0) return sl_err_set(err, SL_EIO, SL_ERR_NOLOC, "print sink: cannot flush output");
   return 0;
 }
 
 static void print_describe(sl_sink *s, sl_buf *out) {
   print_sink *p = (print_sink *)s;
-  sl_buf_printf(out, "print to %s", p->fp == stderr ? "stderr" : "stdout");
+  sl_buf_printf(out, "print to %s", p->to_stderr ? "stderr" : "stdout");
 }
 
 static void print_free(sl_sink *s) {
@@ -79,7 +80,8 @@ int sl_print_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err)
   if ((rc = sl_options_int(t->opts, "sink.parallelism", 1, &par, err))) return rc;
   print_sink *p = sl_calloc(1, sizeof *p);
   p->base.vt = &print_vt;
-  p->fp = to_stderr ? stderr : (t->out ? t->out : stdout);
+  p->fp = to_stderr ? t->errout : t->out; /* NULL: the rows go nowhere */
+  p->to_stderr = to_stderr;
   p->identifier = sl_options_get(t->opts, "print-identifier");
   sl_buf_init(&p->buf);
   *out = &p->base;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "host.h"
 #include "kinesis.h"
 
 static int missing_connector(sl_conn_table *t, int64_t loc, const char *what, sl_err *err) {
@@ -19,10 +20,13 @@ static int check_unused(sl_conn_table *t, sl_err *err) {
   return sl_options_check_unused(t->opts, what, err);
 }
 
-bool sl_conn_sink_takes_updates(const char *c) { return !strcmp(c, "print") || !strcmp(c, "blackhole"); }
+bool sl_conn_sink_takes_updates(const char *c) {
+  return !strcmp(c, "print") || !strcmp(c, "blackhole") || !strcmp(c, "host");
+}
 
 bool sl_conn_known(const char *c) {
-  return !strcmp(c, "filesystem") || !strcmp(c, "print") || !strcmp(c, "blackhole") || !strcmp(c, "kinesis");
+  return !strcmp(c, "filesystem") || !strcmp(c, "print") || !strcmp(c, "blackhole") || !strcmp(c, "kinesis") ||
+         !strcmp(c, "host");
 }
 
 int sl_conn_source_open(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *err) {
@@ -31,6 +35,7 @@ int sl_conn_source_open(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *
   sl_options_get(t->opts, "connector");
   if (!strcmp(c, "filesystem")) rc = sl_fs_source_new(t, loc, out, err);
   else if (!strcmp(c, "kinesis")) rc = sl_kinesis_source_new(t, loc, out, err);
+  else if (!strcmp(c, "host")) rc = sl_host_source_new(t, loc, out, err);
   else if (!strcmp(c, "print") || !strcmp(c, "blackhole"))
     return sl_err_set(err, SL_ECONFIG, loc, "connector '%s' can only be used as a sink, but table '%s' is read",
                       c, t->name);
@@ -51,6 +56,7 @@ int sl_conn_sink_open(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err)
   else if (!strcmp(c, "print")) rc = sl_print_sink_new(t, loc, out, err);
   else if (!strcmp(c, "blackhole")) rc = sl_blackhole_sink_new(t, loc, out, err);
   else if (!strcmp(c, "kinesis")) rc = sl_kinesis_sink_new(t, loc, out, err);
+  else if (!strcmp(c, "host")) rc = sl_host_sink_new(t, loc, out, err);
   else return missing_connector(t, loc, "sink", err);
   if (rc) return rc;
   if ((rc = check_unused(t, err))) {

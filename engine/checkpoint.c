@@ -54,6 +54,7 @@ struct sl_ckpt_coord {
   /* counts */
   int64_t completed, failed;
   sl_buf last_uri;
+  int64_t last_id, last_size, last_duration_ms, last_time_ms;
   char last_error[512];
 };
 
@@ -107,7 +108,8 @@ int sl_ckpt_coord_new(sl_job_ctx *ctx, sl_dag *dag, const sl_ckpt_config *cfg, s
   c->dir = sl_strdup(cfg->dir);
   sl_buf_init(&c->last_uri);
   sl_err_clear(&c->upload_err);
-  sl_random_hex(c->job_id, 16);
+  if (cfg->job_id && strlen(cfg->job_id) == 32) memcpy(c->job_id, cfg->job_id, 33);
+  else sl_random_hex(c->job_id, 16);
   c->fingerprint = sl_dag_fingerprint(dag);
   c->next_id = 1;
   int rc = sl_objstore_open(c->dir, &cfg->store, &c->os, err);
@@ -148,6 +150,12 @@ bool sl_ckpt_in_flight(const sl_ckpt_coord *c) { return c->in_flight; }
 const char *sl_ckpt_last_uri(const sl_ckpt_coord *c) { return c->last_uri.len ? c->last_uri.data : ""; }
 int64_t sl_ckpt_completed(const sl_ckpt_coord *c) { return c->completed; }
 int64_t sl_ckpt_failed(const sl_ckpt_coord *c) { return c->failed; }
+void sl_ckpt_last_info(const sl_ckpt_coord *c, int64_t *id, int64_t *size, int64_t *duration_ms, int64_t *time_ms) {
+  *id = c->last_id;
+  *size = c->last_size;
+  *duration_ms = c->last_duration_ms;
+  *time_ms = c->last_time_ms;
+}
 bool sl_ckpt_restored_finished(const sl_ckpt_coord *c) { return c->restored && c->restored->finished; }
 
 /* ---- Taking a checkpoint ------------------------------------------------------------------ */
@@ -198,6 +206,10 @@ static int finish_upload(sl_ckpt_coord *c) {
     sl_ckpt_store_path(c->store, m->checkpoint_id, &c->last_uri);
     int64_t state_bytes = 0;
     for (int i = 0; i < m->nfiles; i++) state_bytes += m->files[i].size;
+    c->last_id = m->checkpoint_id;
+    c->last_size = state_bytes;
+    c->last_time_ms = now_ms();
+    c->last_duration_ms = c->last_time_ms - c->started_ms;
     logf_(c, "%s %lld complete in %lld ms (job paused %lld ms): %d files, %lld bytes of state, %lld bytes uploaded%s%s",
           m->savepoint ? "savepoint" : "checkpoint", (long long)m->checkpoint_id, (long long)(now_ms() - c->started_ms),
           (long long)c->paused_ms,

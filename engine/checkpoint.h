@@ -20,6 +20,7 @@ typedef struct sl_ckpt_config {
   const char *restore;        /* NULL, "latest", or a checkpoint folder URI */
   const char *local_dir;      /* where snapshots are staged before upload */
   sl_objstore_opts store;     /* S3 settings */
+  const char *job_id;         /* 32 hex digits: the folder checkpoints go under (NULL: random) */
   FILE *log;                  /* progress and failures ("sluice: ..."), or NULL */
 } sl_ckpt_config;
 
@@ -55,6 +56,8 @@ const char *sl_ckpt_last_uri(const sl_ckpt_coord *c);
 /* Counts for status output. */
 int64_t sl_ckpt_completed(const sl_ckpt_coord *c);
 int64_t sl_ckpt_failed(const sl_ckpt_coord *c);
+/* The last completed checkpoint: id (0: none yet), bytes of state, duration and completion time. */
+void sl_ckpt_last_info(const sl_ckpt_coord *c, int64_t *id, int64_t *size, int64_t *duration_ms, int64_t *time_ms);
 
 /* Called by barrier alignment (op.c) when op has the barrier on every input. */
 int sl_ckpt_snapshot_op(sl_ckpt_coord *c, sl_op *op, int64_t id);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sluice.h"
+#include <sluice.h>
 
 static const char usage[] =
     "usage: sluice <command> [options]\n"
@@ -67,6 +67,55 @@ static void on_stop_signal(int sig) {
   stop_requested = 1;
 }
 
+/* Log lines of the engine go to stderr, print sinks and SELECT tables to stdout (or stderr). */
+static void on_log(void *arg, const char *jobid, const char *line) { fprintf(stderr, "sluice: %s\n", line); }
+
+static void on_output(void *arg, const char *jobid, int stream, const char *data, size_t len) {
+  FILE *f = stream == 2 ? stderr : stdout;
+  fwrite(data, 1, len, f);
+  fflush(f);
+}
+
+/* Runs the script as one job; the first SIGINT / SIGTERM stops it with a savepoint. */
+static int run(sluice_engine *eng, const char *sql, size_t len, const char *file, const char *restore, int quiet) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sluice_error err;
+  sluice_job *job;
+  sluice_job_opts opts = {.file = file, .restore = restore};
+  if (sluice_engine_submit(eng, sql, len, &opts, &job, &err)) {
+    fprintf(stderr, "%s\n", err.text);
+    return 1;
+  }
+  int rc, asked = 0;
+  while ((rc = sluice_job_wait(job, 100, &err)) == SLUICE_EAGAIN)
+    if (stop_requested && !asked) {
+      asked = 1;
+      sluice_job_savepoint(job, 1, NULL, NULL);
+    }
+  fflush(stdout);
+  if (rc) {
+    fprintf(stderr, "%s\n", err.text);
+    return 1;
+  }
+  sluice_status st;
+  sluice_job_status(job, &st);
+  if (st.stopped) {
+    if (!quiet) fprintf(stderr, "sluice: job stopped on request\n");
+    return 0;
+  }
+  if (!quiet && st.queries)
+    fprintf(stderr, "sluice: %lld job%s finished: %lld rows read, %lld rows written, %lld late rows dropped%s\n",
+            (long long)st.queries, st.queries == 1 ? "" : "s", (long long)st.rows_read, (long long)st.rows_written,
+            (long long)st.late_rows, st.skipped_rows ? ", bad records skipped" : "");
+  if (!quiet && st.skipped_rows)
+    fprintf(stderr, "sluice: %lld bad records skipped (ignore-parse-errors)\n", (long long)st.skipped_rows);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage, stderr);
@@ -121,34 +170,25 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  int flags = !strcmp(cmd, "explain") ? SLUICE_EXPLAIN : 0;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sluice_run_opts opts = {.flags = flags, .out = stdout, .log = stderr, .restore = restore, .stop = &stop_requested};
-  sluice_stats stats;
-  char *errmsg = NULL;
-  int rc = sluice_run(sql, len, file, &opts, &stats, &errmsg);
-  fflush(stdout);
-  if (rc) {
-    fprintf(stderr, "%s\n", errmsg ? errmsg : "sluice: failed");
-    sluice_free(errmsg);
-    free(sql);
-    return 1;
+  int rc = 0;
+  sluice_engine *eng;
+  sluice_error err;
+  sluice_engine_new(&eng, NULL, &err);
+  sluice_engine_set_log(eng, on_log, NULL);
+  sluice_engine_set_output(eng, on_output, NULL);
+  if (!strcmp(cmd, "explain")) {
+    char *plan;
+    if (sluice_engine_explain(eng, sql, len, file, &plan, &err)) {
+      fprintf(stderr, "%s\n", err.text);
+      rc = 1;
+    } else {
+      fputs(plan, stdout);
+      sluice_free(plan);
+    }
+  } else {
+    rc = run(eng, sql, len, file, restore, quiet);
   }
-  if (stats.stopped) {
-    if (!quiet) fprintf(stderr, "sluice: job stopped on request\n");
-    free(sql);
-    return 0;
-  }
-  if (!quiet && stats.jobs)
-    fprintf(stderr, "sluice: %lld job%s finished: %lld rows read, %lld rows written, %lld late rows dropped%s\n",
-            (long long)stats.jobs, stats.jobs == 1 ? "" : "s", (long long)stats.rows_read, (long long)stats.rows_written,
-            (long long)stats.late_rows, stats.skipped_rows ? ", bad records skipped" : "");
-  if (!quiet && stats.skipped_rows)
-    fprintf(stderr, "sluice: %lld bad records skipped (ignore-parse-errors)\n", (long long)stats.skipped_rows);
+  sluice_engine_free(eng);
   free(sql);
-  return 0;
+  return rc;
 }

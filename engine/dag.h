@@ -32,6 +32,16 @@ void sl_dag_free(sl_dag *d);
  * event time first), ending each one's path when it is done. Returns 0 or SL_OP_ERROR (ctx->err
  * says why). */
 int sl_dag_run(sl_dag *d);
+
+/* The same in steps, for drivers that run the loop themselves (the embedding API). start
+ * restores and opens the operators and sets up the runner's own loop (*out NULL: nothing to run);
+ * step runs the loop (once without blocking, or until the query ends) and says whether the query
+ * has ended; finish closes the loop and frees the runner, returning 0 or SL_OP_ERROR. */
+typedef struct sl_runner sl_runner;
+int sl_runner_start(sl_dag *d, sl_runner **out);
+bool sl_runner_step(sl_runner *r, bool nowait);
+struct uv_loop_s *sl_runner_loop(sl_runner *r);
+int sl_runner_finish(sl_runner *r);
 /* The physical DAG as text, one operator per line, each sink first and inputs indented. */
 void sl_dag_explain(const sl_dag *d, sl_buf *out);
 

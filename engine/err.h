@@ -20,7 +20,9 @@
   XX(OVERFLOW, "numeric overflow")                              \
   XX(RUNTIME, "runtime error")                                  \
   XX(NOTFOUND, "not found")                                     \
-  XX(CHECKPOINT, "checkpoint error")
+  XX(CHECKPOINT, "checkpoint error")                            \
+  XX(AGAIN, "try again later")                                  \
+  XX(STATE, "not possible in the current state")
 
 typedef enum {
   SL_OK = 0,

@@ -3,23 +3,27 @@
  * asks for checkpoints, and each source's end of input travels down its path as finish() and a
  * final watermark. Once every source is done (then, with checkpointing, a final checkpoint
  * publishes the output of exactly-once sinks) the job ends. A stop request ends it with a
- * savepoint instead.
+ * savepoint instead; a cancel request ends it at once.
  *
  * A source on the network may have nothing to give (SL_OP_WAIT): it is skipped until it wakes
  * the job, and once every source waits, the idle handle stops so the loop sleeps in epoll. A
- * tick timer restarts it now and then, for stop requests, checkpoints and idle splits. */
+ * tick timer restarts it now and then, for requests, checkpoints and idle splits.
+ *
+ * The loop is the runner's own; sl_dag_run runs it to the end on the calling thread, and the
+ * embedding API's loop mode runs it a step at a time from the host's loop. */
 #include <stdlib.h>
 #include <uv.h>
 
 #include "checkpoint.h"
 #include "dag.h"
 
-typedef struct runner {
+struct sl_runner {
   uv_loop_t loop;
   uv_idle_t idle;
   uv_timer_t timer;
   uv_timer_t tick;
   bool idle_on;
+  bool finished;         /* stop_loop was called: only sl_runner_finish is left */
   sl_dag *d;
   sl_ckpt_coord *ckpt;
   bool checkpoint_due;
@@ -28,7 +32,8 @@ typedef struct runner {
   bool *done;
   bool *waiting;
   int nsources, ndone, turn;
-} runner;
+};
+typedef struct sl_runner runner;
 
 #define TICK_MS 50
 
@@ -47,6 +52,7 @@ static int next_source(runner *r) {
 
 static void stop_loop(runner *r, int rc) {
   r->rc = rc;
+  r->finished = true;
   uv_idle_stop(&r->idle);
   uv_timer_stop(&r->timer);
   uv_timer_stop(&r->tick);
@@ -65,24 +71,72 @@ static void wake(void *arg) {
   }
 }
 
-static void on_tick(uv_timer_t *h) { wake(h->data); }
+static void on_tick(uv_timer_t *h) {
+  runner *r = h->data;
+  sl_job_control *jc = r->d->ctx->control;
+  if (jc && jc->tick) jc->tick(jc->arg);
+  wake(r);
+}
+
+/* A savepoint the host asked for: taken now, on the job's thread. Returns 0 when taken, 1 when
+ * it failed but the job carries on (an upload failure, or no checkpointing), SL_OP_ERROR when an
+ * operator failed (the job fails). */
+static int take_savepoint(runner *r, sl_job_control *jc) {
+  sl_job_ctx *ctx = r->d->ctx;
+  jc->savepoints_taken = jc->savepoints;
+  sl_err local;
+  sl_err_clear(&local);
+  if (!r->ckpt) {
+    sl_err_set(&local, SL_ESTATE, SL_ERR_NOLOC,
+               "the job has no checkpointing: set 'execution.checkpointing.interval' to take savepoints");
+    if (jc->savepoint_done) jc->savepoint_done(jc->arg, SL_ESTATE, NULL, &local);
+    return 1;
+  }
+  sl_err *saved = ctx->err;
+  int64_t failed = sl_ckpt_failed(r->ckpt);
+  ctx->err = &local;
+  int rc = sl_ckpt_trigger(r->ckpt, true, false, true);
+  ctx->err = saved;
+  if (!rc) {
+    if (jc->savepoint_done) jc->savepoint_done(jc->arg, 0, sl_ckpt_last_uri(r->ckpt), NULL);
+    return 0;
+  }
+  if (!local.code) sl_err_set(&local, SL_ECHECKPOINT, SL_ERR_NOLOC, "savepoint failed");
+  if (jc->savepoint_done) jc->savepoint_done(jc->arg, local.code, NULL, &local);
+  if (sl_ckpt_failed(r->ckpt) > failed) return 1;
+  *saved = local;
+  return SL_OP_ERROR;
+}
 
 static void on_idle(uv_idle_t *h) {
   runner *r = h->data;
   sl_job_ctx *ctx = r->d->ctx;
+  sl_job_control *jc = ctx->control;
+  if (jc && jc->cancel) {
+    ctx->canceled = true;
+    return stop_loop(r, SL_OP_OK);
+  }
+  bool stop = jc && jc->stop;
+  if (jc && jc->savepoints > jc->savepoints_taken && !stop && take_savepoint(r, jc) < 0) return stop_loop(r, SL_OP_ERROR);
   if (r->ckpt) {
     if (sl_ckpt_poll(r->ckpt)) return stop_loop(r, SL_OP_ERROR);
-    if (ctx->stop && *ctx->stop) {
+    if (stop) {
       /* Stop with a savepoint: no final watermark, the job resumes from here. */
-      ctx->stopped = true;
-      return stop_loop(r, sl_ckpt_trigger(r->ckpt, true, false, true) ? SL_OP_ERROR : SL_OP_OK);
+      int rc = take_savepoint(r, jc);
+      if (rc < 0) return stop_loop(r, SL_OP_ERROR);
+      if (rc == 0) {
+        ctx->stopped = true;
+        return stop_loop(r, SL_OP_OK);
+      }
+      jc->stop = 0; /* the savepoint failed: the job carries on, as Flink's stop-with-savepoint */
     }
     if (r->checkpoint_due && !sl_ckpt_in_flight(r->ckpt)) {
       r->checkpoint_due = false;
       if (sl_ckpt_trigger(r->ckpt, false, false, false)) return stop_loop(r, SL_OP_ERROR);
     }
-  } else if (ctx->stop && *ctx->stop) {
+  } else if (stop) {
     ctx->stopped = true;
+    take_savepoint(r, jc); /* answers that there is none */
     return stop_loop(r, SL_OP_OK);
   }
   int i = next_source(r);
@@ -114,7 +168,8 @@ static void on_timer(uv_timer_t *h) {
   wake(r);
 }
 
-int sl_dag_run(sl_dag *d) {
+int sl_runner_start(sl_dag *d, sl_runner **out) {
+  *out = NULL;
   if (d->nops == 0) return SL_OP_OK;
   sl_job_ctx *ctx = d->ctx;
   sl_ckpt_coord *ckpt = ctx->ckpt;
@@ -124,38 +179,68 @@ int sl_dag_run(sl_dag *d) {
   if (ckpt && sl_ckpt_restore_ops(ckpt)) return SL_OP_ERROR;
   if (ckpt && sl_ckpt_restored_finished(ckpt)) return SL_OP_OK; /* it had already run to the end */
 
-  runner r = {.d = d, .ckpt = ckpt};
-  if (uv_loop_init(&r.loop) != 0) return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
-  r.sources = sl_calloc((size_t)d->nops, sizeof(sl_op *));
-  r.done = sl_calloc((size_t)d->nops, sizeof(bool));
-  r.waiting = sl_calloc((size_t)d->nops, sizeof(bool));
+  runner *r = sl_calloc(1, sizeof *r);
+  r->d = d;
+  r->ckpt = ckpt;
+  if (uv_loop_init(&r->loop) != 0) {
+    free(r);
+    return sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "cannot start an event loop");
+  }
+  r->sources = sl_calloc((size_t)d->nops, sizeof(sl_op *));
+  r->done = sl_calloc((size_t)d->nops, sizeof(bool));
+  r->waiting = sl_calloc((size_t)d->nops, sizeof(bool));
   for (int i = 0; i < d->nops; i++)
-    if (d->ops[i]->ninputs == 0) r.sources[r.nsources++] = d->ops[i];
-  ctx->loop = &r.loop;
+    if (d->ops[i]->ninputs == 0) r->sources[r->nsources++] = d->ops[i];
+  ctx->loop = &r->loop;
   ctx->wake = wake;
-  ctx->wake_arg = &r;
-  uv_idle_init(&r.loop, &r.idle);
-  uv_timer_init(&r.loop, &r.timer);
-  uv_timer_init(&r.loop, &r.tick);
-  r.idle.data = r.timer.data = r.tick.data = &r;
-  r.idle_on = true;
-  uv_idle_start(&r.idle, on_idle);
-  uv_timer_start(&r.tick, on_tick, TICK_MS, TICK_MS);
+  ctx->wake_arg = r;
+  uv_idle_init(&r->loop, &r->idle);
+  uv_timer_init(&r->loop, &r->timer);
+  uv_timer_init(&r->loop, &r->tick);
+  r->idle.data = r->timer.data = r->tick.data = r;
+  r->idle_on = true;
+  uv_idle_start(&r->idle, on_idle);
+  uv_timer_start(&r->tick, on_tick, TICK_MS, TICK_MS);
   int64_t interval = ckpt ? sl_ckpt_interval_ms(ckpt) : 0;
-  if (interval > 0) uv_timer_start(&r.timer, on_timer, (uint64_t)interval, (uint64_t)interval);
-  uv_run(&r.loop, UV_RUN_DEFAULT);
+  if (interval > 0) uv_timer_start(&r->timer, on_timer, (uint64_t)interval, (uint64_t)interval);
+  *out = r;
+  return SL_OP_OK;
+}
+
+struct uv_loop_s *sl_runner_loop(sl_runner *r) { return &r->loop; }
+
+bool sl_runner_step(sl_runner *r, bool nowait) {
+  if (!r->finished) uv_run(&r->loop, nowait ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
+  return r->finished;
+}
+
+int sl_runner_finish(sl_runner *r) {
+  sl_dag *d = r->d;
+  sl_job_ctx *ctx = d->ctx;
   for (int i = 0; i < d->nops; i++)
     if (d->ops[i]->vt->detach) d->ops[i]->vt->detach(d->ops[i]);
-  uv_close((uv_handle_t *)&r.idle, NULL);
-  uv_close((uv_handle_t *)&r.timer, NULL);
-  uv_close((uv_handle_t *)&r.tick, NULL);
-  uv_run(&r.loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&r.loop) != 0 && !r.rc)
-    r.rc = sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "an operator left handles open on the event loop");
+  uv_close((uv_handle_t *)&r->idle, NULL);
+  uv_close((uv_handle_t *)&r->timer, NULL);
+  uv_close((uv_handle_t *)&r->tick, NULL);
+  uv_run(&r->loop, UV_RUN_DEFAULT);
+  int rc = r->rc;
+  if (uv_loop_close(&r->loop) != 0 && !rc)
+    rc = sl_err_set(ctx->err, SL_ERUNTIME, SL_ERR_NOLOC, "an operator left handles open on the event loop");
   ctx->loop = NULL;
-  free(r.sources);
-  free(r.done);
-  free(r.waiting);
-  if (ckpt && !r.rc) r.rc = sl_ckpt_wait(ckpt);
-  return r.rc;
+  free(r->sources);
+  free(r->done);
+  free(r->waiting);
+  free(r);
+  if (ctx->ckpt && !rc) rc = sl_ckpt_wait(ctx->ckpt);
+  if (ctx->control && ctx->control->tick) ctx->control->tick(ctx->control->arg);
+  return rc;
+}
+
+int sl_dag_run(sl_dag *d) {
+  sl_runner *r;
+  if (sl_runner_start(d, &r)) return SL_OP_ERROR;
+  if (!r) return SL_OP_OK;
+  while (!sl_runner_step(r, false)) {
+  }
+  return sl_runner_finish(r);
 }

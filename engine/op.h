@@ -32,6 +32,20 @@ typedef struct sl_manifest_op sl_manifest_op;
 typedef struct sl_state_backend sl_state_backend;
 typedef struct sl_ckpt_coord sl_ckpt_coord;
 
+/* Requests to a running job from other threads (the embedding API), read by the job's loop at
+ * every batch and tick, and the job's hooks back. */
+typedef struct sl_job_control {
+  _Atomic int cancel;            /* stop now, without a savepoint */
+  _Atomic int stop;              /* stop with a final savepoint */
+  _Atomic int64_t savepoints;    /* savepoints asked for so far */
+  int64_t savepoints_taken;      /* (job thread) savepoints answered so far */
+  /* A savepoint asked for was taken (rc 0, uri its folder) or failed (rc, err says why). */
+  void (*savepoint_done)(void *arg, int rc, const char *uri, const sl_err *err);
+  /* Every tick of a running query (50 ms) and at its end: a chance to publish metrics. */
+  void (*tick)(void *arg);
+  void *arg;
+} sl_job_control;
+
 /* Results of the vtable calls. */
 typedef enum {
   SL_OP_OK = 0,       /* carry on */
@@ -106,17 +120,20 @@ struct sl_job_ctx {
   int64_t late_rows;     /* rows dropped behind the watermark */
   int64_t skipped_rows;  /* records skipped by ignore-parse-errors */
   FILE *out;             /* where print sinks write (stdout) */
+  FILE *errout;          /* print sinks with 'standard-error' (stderr) */
   sl_state_backend *state;  /* keyed state of the job's operators */
   int64_t state_ttl_us;  /* 'table.exec.state.ttl' for state without its own cleanup (0: none) */
   bool checkpointing;    /* sinks commit in two phases (set before planning) */
   sl_ckpt_coord *ckpt;   /* checkpoint coordinator, NULL when checkpointing is off */
-  const volatile int *stop;  /* set (by a signal handler) to stop with a final savepoint */
+  sl_job_control *control;   /* requests from the host (cancel, savepoints), or NULL */
   FILE *log;             /* progress and retry notices (stderr), or NULL */
   int64_t idle_timeout_us;   /* 'table.exec.source.idle-timeout' (0: none) */
   struct uv_loop_s *loop;    /* the running job's event loop (set by sl_dag_run) */
   void (*wake)(void *arg);   /* a waiting source has input again */
   void *wake_arg;
-  bool stopped;          /* the job stopped on request before the end of its input */
+  bool stopped;          /* the job stopped with a savepoint before the end of its input */
+  bool canceled;         /* the job was cancelled (no savepoint) */
+  struct sl_host_tables *host; /* the host's sources and sinks (embedding API), or NULL */
 };
 
 int sl_op_emit(sl_op *op, const sl_batch *b);

@@ -155,8 +155,10 @@ static int sink_finish(sl_op *op) {
   op_sink *s = (op_sink *)op;
   if (two_phase(s)) return SL_OP_OK; /* the final checkpoint publishes the output */
   if (s->table) return !s->sink ? SL_OP_OK : s->sink->vt->finish(s->sink, op->ctx->err) ? SL_OP_ERROR : SL_OP_OK;
-  print_table(s, op->ctx->out ? op->ctx->out : stdout);
-  fflush(op->ctx->out ? op->ctx->out : stdout);
+  if (op->ctx->out) {
+    print_table(s, op->ctx->out);
+    fflush(op->ctx->out);
+  }
   return SL_OP_OK;
 }
 

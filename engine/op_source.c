@@ -91,6 +91,14 @@ static int source_wait(op_source *s) {
   return emit_wm(s) ? SL_OP_ERROR : SL_OP_WAIT;
 }
 
+/* After a read: a watermark the source itself was given (the host source) moves the source's. */
+static int source_given_wm(op_source *s) {
+  if (!s->src->vt->watermark) return SL_OP_OK;
+  int64_t wm = s->src->vt->watermark(s->src);
+  if (wm > s->wm) s->wm = wm;
+  return emit_wm(s) ? SL_OP_ERROR : SL_OP_OK;
+}
+
 static int source_start(op_source *s) {
   s->started = true;
   sl_job_ctx *ctx = s->base.ctx;
@@ -110,7 +118,7 @@ static int source_poll(sl_op *op) {
   if (rc == 1) return SL_OP_DONE;
   if (rc == SL_SOURCE_WAIT) return source_wait(s);
   int n = s->raw->nrows;
-  if (n == 0) return SL_OP_OK;
+  if (n == 0) return source_given_wm(s);
   s->view.nrows = n;
   s->view.cap = s->raw->cap;
   s->view.sel = NULL;
@@ -126,7 +134,7 @@ static int source_poll(sl_op *op) {
   if (!s->wm_expr) {
     rc = emit_slice(s, 0, n);
     sl_arena_reset(&s->scratch);
-    return rc;
+    return rc ? rc : source_given_wm(s);
   }
   sl_col wmc;
   if (sl_expr_eval(&ec, s->wm_expr, &s->view, NULL, n, &wmc)) goto fail;
@@ -163,7 +171,7 @@ static int source_poll(sl_op *op) {
   }
   if (emit_slice(s, from, n) || emit_wm(s)) goto fail;
   sl_arena_reset(&s->scratch);
-  return SL_OP_OK;
+  return source_given_wm(s);
 fail:
   sl_arena_reset(&s->scratch);
   return SL_OP_ERROR;

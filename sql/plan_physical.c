@@ -116,7 +116,7 @@ static int build_node(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op *
         sl_options opts = copy_options(&d->arena, &t->opts);
         sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = np,
                             .names = pnames, .types = ptypes, .nmeta = nm, .meta_keys = mkeys,
-                            .meta_loc = mloc, .out = ctx->out, .log = ctx->log};
+                            .meta_loc = mloc, .out = ctx->out, .errout = ctx->errout, .log = ctx->log, .host = ctx->host};
         if ((rc = sl_conn_source_open(&ct, t->loc, &src, err))) return rc;
       }
       return add(d, sl_op_source_new(ctx, t->name, describe_table(&d->arena, t), src, np, ptypes, t->ncols,
@@ -177,7 +177,7 @@ static int build_node(sl_plan *p, sl_job_ctx *ctx, bool open, sl_dag *d, sl_op *
         }
         sl_conn_table ct = {.name = t->name, .connector = t->connector, .opts = &opts, .ncols = p->out.n,
                             .names = p->out.names, .types = p->out.types, .npart = t->npart, .part_cols = part,
-                            .out = ctx->out, .log = ctx->log, .two_phase = ctx->checkpointing};
+                            .out = ctx->out, .errout = ctx->errout, .log = ctx->log, .two_phase = ctx->checkpointing, .host = ctx->host};
         if ((rc = sl_conn_sink_open(&ct, t->loc, &sink, err))) return rc;
       }
       return add(d, sl_op_sink_new(ctx, t ? t->name : NULL, t ? describe_table(&d->arena, t) : "", sink, p->out.n,
