@@ -20,6 +20,8 @@ void sl_host_tables_close(sl_host_tables *h);
  * reader follows t's 'json.*' options, its queue 'source.queue-size'). */
 int sl_host_source_get(sl_host_tables *h, const char *table, int ncols, const char *const *names,
                        const sl_type *types, sl_options *opts, int64_t loc, sluice_source **out, sl_err *err);
+/* The source already made for table (1), or 0. */
+int sl_host_source_find(sl_host_tables *h, const char *table, sluice_source **out);
 /* Routes table's rows to cb. */
 void sl_host_sink_set(sl_host_tables *h, const char *table, sluice_sink_cb cb, void *arg);
 

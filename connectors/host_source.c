@@ -333,6 +333,25 @@ int sluice_row_set_double(sluice_row *r, int col, double v, sluice_error *err) {
   return 0;
 }
 
+int sluice_row_set_decimal(sluice_row *r, int col, int64_t unscaled, int scale, sluice_error *err) {
+  int rc = check_col(r, col, err);
+  if (rc) return rc;
+  sl_type t = r->src->types[col];
+  if (scale < 0 || scale > 38) {
+    set_error(err, SLUICE_EINVAL, "table '%s', column '%s': scale %d is not between 0 and 38", r->src->table,
+              r->src->names[col], scale);
+    return SLUICE_EINVAL;
+  }
+  if (t.kind == SL_TYPE_DOUBLE || t.kind == SL_TYPE_FLOAT)
+    return sluice_row_set_double(r, col, (double)unscaled / (double)sl_dec_pow10(scale), err);
+  if (t.kind != SL_TYPE_DECIMAL) return wrong_type(r, col, "a decimal", err);
+  sl_i128 d;
+  if (sl_dec_rescale((sl_i128)unscaled, scale, t.scale, &d) || !sl_dec_fits(d, t.precision))
+    return out_of_range(r, col, err);
+  r->vals[col] = (sl_value){.dec = d};
+  return 0;
+}
+
 int sluice_row_set_string(sluice_row *r, int col, const char *v, size_t len, sluice_error *err) {
   int rc = check_col(r, col, err);
   if (rc) return rc;
@@ -470,13 +489,18 @@ static int json_reader(int ncols, const char *const *names, const sl_type *types
   return sl_fmt_dec_new("json", ncols, names, types, opts, out, err);
 }
 
-int sl_host_source_get(sl_host_tables *h, const char *table, int ncols, const char *const *names,
-                       const sl_type *types, sl_options *opts, int64_t loc, sluice_source **out, sl_err *err) {
+int sl_host_source_find(sl_host_tables *h, const char *table, sluice_source **out) {
   for (sluice_source *s = h->sources; s; s = s->next_source)
     if (!strcmp(s->table, table)) {
       *out = s;
-      return 0;
+      return 1;
     }
+  return 0;
+}
+
+int sl_host_source_get(sl_host_tables *h, const char *table, int ncols, const char *const *names,
+                       const sl_type *types, sl_options *opts, int64_t loc, sluice_source **out, sl_err *err) {
+  if (sl_host_source_find(h, table, out)) return 0;
   int64_t cap;
   sl_fmt_dec *json;
   int rc = sl_host_queue_size(opts, &cap, err);
@@ -665,11 +689,7 @@ int sl_host_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *e
   if (!rc) rc = json_reader(t->ncols, t->names, t->types, t->opts, &check, err); /* marks the json.* options */
   sl_fmt_dec_free(check);
   if (rc) return rc;
-  if (t->host) {
-    for (sluice_source *s = ((sl_host_tables *)t->host)->sources; s; s = s->next_source)
-      if (!strcmp(s->table, t->name)) q = s;
-  }
-  if (!q)
+  if (!t->host || !sl_host_source_find(t->host, t->name, &q))
     return sl_err_set(err, SL_ECONFIG, loc,
                       "table '%s' is a host source, but no host feeds it (an embedding program attaches one with "
                       "sluice_job_source before the job starts)",

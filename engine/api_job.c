@@ -16,6 +16,7 @@
 
 typedef struct savepoint_req {
   int64_t id;
+  char target[1024];         /* "" for the checkpoints folder */
   sluice_savepoint result;
 } savepoint_req;
 
@@ -36,6 +37,7 @@ struct sluice_job {
   sluice_job *next;          /* in the engine's list */
   char id[33];
   char *name, *file, *restore;
+  bool id_given;             /* the host chose the id: restore "latest" is this job's latest */
   char *sql;
   size_t len;
   sl_script *check;          /* the creation-time pass: its catalog answers sluice_job_source */
@@ -164,12 +166,27 @@ static void on_tick(void *arg) {
   pthread_mutex_unlock(&j->mu);
 }
 
+/* The oldest savepoint request not answered yet (under mu), or NULL. */
+static savepoint_req *next_request(sluice_job *j) {
+  for (int i = 0; i < j->nreqs; i++)
+    if (j->reqs[i].result.state == SLUICE_SAVEPOINT_IN_PROGRESS) return &j->reqs[i];
+  return NULL;
+}
+
+static void savepoint_target(void *arg, char *buf, size_t cap) {
+  sluice_job *j = arg;
+  pthread_mutex_lock(&j->mu);
+  savepoint_req *q = next_request(j);
+  snprintf(buf, cap, "%s", q ? q->target : "");
+  pthread_mutex_unlock(&j->mu);
+}
+
 static void on_savepoint(void *arg, int rc, const char *uri, const sl_err *err) {
   sluice_job *j = arg;
   pthread_mutex_lock(&j->mu);
-  for (int i = 0; i < j->nreqs; i++) {
-    sluice_savepoint *r = &j->reqs[i].result;
-    if (r->state != SLUICE_SAVEPOINT_IN_PROGRESS) continue;
+  savepoint_req *q = next_request(j);
+  if (q) {
+    sluice_savepoint *r = &q->result;
     if (rc == 0) {
       r->state = SLUICE_SAVEPOINT_COMPLETED;
       snprintf(r->location, sizeof r->location, "%s", uri);
@@ -210,7 +227,7 @@ static void job_destroy(sluice_job *j) {
 
 static sl_script_opts script_opts(sluice_job *j, sl_script_mode mode) {
   return (sl_script_opts){.sql = j->sql, .len = j->len, .file = j->file, .mode = mode, .restore = j->restore,
-                          .job_id = j->id, .out = j->out, .errout = j->errout, .log = j->log,
+                          .job_id = j->id, .latest_of_job = j->id_given, .out = j->out, .errout = j->errout, .log = j->log,
                           .control = &j->control, .host = j->host, .nsettings = j->e->nsettings,
                           .settings = (const char *const *)j->e->settings};
 }
@@ -225,6 +242,7 @@ int sluice_job_new(sluice_engine *e, const char *sql, size_t len, const sluice_j
     return fail(err, SLUICE_EINVAL, "job id '%s' is not 32 hex digits", opts->jobid);
   sluice_job *j = sl_calloc(1, sizeof *j);
   j->e = e;
+  j->id_given = opts->jobid != NULL;
   if (opts->jobid) {
     for (int i = 0; i < 32; i++) j->id[i] = (char)tolower((unsigned char)opts->jobid[i]);
   } else {
@@ -243,6 +261,7 @@ int sluice_job_new(sluice_engine *e, const char *sql, size_t len, const sluice_j
   j->state = SLUICE_JOB_CREATED;
   j->control.tick = on_tick;
   j->control.savepoint_done = on_savepoint;
+  j->control.savepoint_target = savepoint_target;
   j->control.arg = j;
   j->log = sl_api_stream(e, j->id, 0);
   j->out = sl_api_stream(e, j->id, 1);
@@ -267,6 +286,11 @@ int sluice_job_new(sluice_engine *e, const char *sql, size_t len, const sluice_j
 }
 
 const char *sluice_job_id(const sluice_job *j) { return j->id; }
+const char *sluice_job_name(const sluice_job *j) { return j->name; }
+
+const char *sluice_job_setting(const sluice_job *j, const char *key) {
+  return key ? sl_catalog_setting(sl_script_catalog(j->check), key) : NULL;
+}
 
 int sluice_job_source(sluice_job *j, const char *table, sluice_source **out, sluice_error *err) {
   const sl_table_def *t = table ? sl_catalog_table(sl_script_catalog(j->check), table) : NULL;
@@ -274,6 +298,8 @@ int sluice_job_source(sluice_job *j, const char *table, sluice_source **out, slu
   if (!t->connector || strcmp(t->connector, "host"))
     return fail(err, SLUICE_EINVAL, "table '%s' uses connector '%s', not 'host'", table,
                 t->connector ? t->connector : "(none)");
+  if (j->started && !sl_host_source_find(j->host, t->name, out))
+    return fail(err, SLUICE_ESTATE, "table '%s': host sources are attached before sluice_job_start", table);
   const char *names[t->ncols + 1];
   sl_type types[t->ncols + 1];
   int n = 0;
@@ -559,7 +585,9 @@ int sluice_job_cancel(sluice_job *j, sluice_error *err) {
   return rc;
 }
 
-int sluice_job_savepoint(sluice_job *j, int stop, int64_t *request, sluice_error *err) {
+int sluice_job_savepoint(sluice_job *j, const char *target, int stop, int64_t *request, sluice_error *err) {
+  if (target && strlen(target) >= sizeof(((savepoint_req *)0)->target))
+    return fail(err, SLUICE_EINVAL, "savepoint target is too long (%zu bytes)", strlen(target));
   pthread_mutex_lock(&j->mu);
   int rc = 0;
   if (!j->started || j->ended || j->control.cancel) {
@@ -570,6 +598,7 @@ int sluice_job_savepoint(sluice_job *j, int stop, int64_t *request, sluice_error
     memset(r, 0, sizeof *r);
     r->id = ++j->next_req;
     r->result.state = SLUICE_SAVEPOINT_IN_PROGRESS;
+    snprintf(r->target, sizeof r->target, "%s", target ? target : "");
     if (request) *request = r->id;
     if (stop) j->control.stop = 1;
     j->control.savepoints++;

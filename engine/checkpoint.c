@@ -45,6 +45,9 @@ struct sl_ckpt_coord {
   bool threaded;
   atomic_bool done;
   sl_manifest *uploading;
+  sl_ckpt_store *up_store;  /* where it goes: store, or a savepoint target's */
+  sl_objstore *target_os;   /* a savepoint's target folder (sl_ckpt_savepoint_to), or NULL */
+  sl_ckpt_store *target_store;
   sl_state_files files;
   char *snap_dir;
   int64_t started_ms;       /* when the checkpoint was triggered */
@@ -57,6 +60,8 @@ struct sl_ckpt_coord {
   int64_t last_id, last_size, last_duration_ms, last_time_ms;
   char last_error[512];
 };
+
+static void drop_target(sl_ckpt_coord *c);
 
 static int64_t now_ms(void) {
   struct timespec ts;
@@ -131,6 +136,7 @@ void sl_ckpt_coord_free(sl_ckpt_coord *c) {
   if (c->in_flight) sl_ckpt_wait(c);
   sl_manifest_free(c->building);
   sl_manifest_free(c->restored);
+  drop_target(c);
   sl_ckpt_store_free(c->store);
   sl_objstore_free(c->os);
   if (c->stage) sl_rm_tree(c->stage);
@@ -176,10 +182,28 @@ static void *upload_main(void *arg) {
   for (int i = 0; i < c->files.n; i++)
     files[i] = (sl_ckpt_file){.name = c->files.files[i].name, .local_path = c->files.files[i].path,
                               .shared = c->files.files[i].shared};
-  c->upload_rc = sl_ckpt_store_write(c->store, c->uploading, files, c->files.n, &c->upload_err);
+  c->upload_rc = sl_ckpt_store_write(c->up_store, c->uploading, files, c->files.n, &c->upload_err);
   free(files);
   atomic_store(&c->done, true);
   return NULL;
+}
+
+/* Forgets a savepoint target once its savepoint is written (or could not be). */
+static void drop_target(sl_ckpt_coord *c) {
+  sl_ckpt_store_free(c->target_store);
+  sl_objstore_free(c->target_os);
+  c->target_store = NULL;
+  c->target_os = NULL;
+}
+
+int sl_ckpt_savepoint_to(sl_ckpt_coord *c, const char *target, sl_err *err) {
+  drop_target(c);
+  int rc = sl_objstore_open(target, &c->cfg.store, &c->target_os, err);
+  if (rc) return rc;
+  /* A store of its own: every file of the savepoint is uploaded there, shared ones too, so
+   * that it stands alone (and outlives the job's checkpoints). */
+  c->target_store = sl_ckpt_store_new(c->target_os, c->job_id, 1);
+  return 0;
 }
 
 /* Runs on the job thread once the upload thread is done. */
@@ -202,8 +226,8 @@ static int finish_upload(sl_ckpt_coord *c) {
   } else {
     c->completed++;
     sl_buf_reset(&c->last_uri);
-    sl_buf_printf(&c->last_uri, "%s/", sl_objstore_uri(c->os));
-    sl_ckpt_store_path(c->store, m->checkpoint_id, &c->last_uri);
+    sl_buf_printf(&c->last_uri, "%s/", sl_objstore_uri(c->up_store == c->store ? c->os : c->target_os));
+    sl_ckpt_store_path(c->up_store, m->checkpoint_id, &c->last_uri);
     int64_t state_bytes = 0;
     for (int i = 0; i < m->nfiles; i++) state_bytes += m->files[i].size;
     c->last_id = m->checkpoint_id;
@@ -213,7 +237,7 @@ static int finish_upload(sl_ckpt_coord *c) {
     logf_(c, "%s %lld complete in %lld ms (job paused %lld ms): %d files, %lld bytes of state, %lld bytes uploaded%s%s",
           m->savepoint ? "savepoint" : "checkpoint", (long long)m->checkpoint_id, (long long)(now_ms() - c->started_ms),
           (long long)c->paused_ms,
-          m->nfiles, (long long)state_bytes, (long long)sl_ckpt_store_last_uploaded(c->store),
+          m->nfiles, (long long)state_bytes, (long long)sl_ckpt_store_last_uploaded(c->up_store),
           m->savepoint ? ", written to " : "", m->savepoint ? c->last_uri.data : "");
     for (int i = 0; i < c->dag->nops && !rc; i++) {
       sl_op *op = c->dag->ops[i];
@@ -221,6 +245,7 @@ static int finish_upload(sl_ckpt_coord *c) {
     }
   }
   sl_manifest_free(m);
+  if (c->up_store == c->target_store) drop_target(c); /* (a checkpoint before it keeps it) */
   return rc;
 }
 
@@ -272,9 +297,10 @@ int sl_ckpt_end(sl_ckpt_coord *c, bool wait) {
     c->snap_dir = NULL;
     sl_state_files_destroy(&c->files);
     sl_manifest_free(m);
+    drop_target(c);
     return rc;
   }
-  store_of(c);
+  c->up_store = m->savepoint && c->target_store ? c->target_store : store_of(c);
   c->uploading = m;
   c->paused_ms = now_ms() - c->started_ms;
   c->in_flight = true;
@@ -348,7 +374,7 @@ int sl_ckpt_restore_state(sl_ckpt_coord *c) {
   sl_objstore *os = c->os;
   bool own_os = false;
   if (!strcmp(want, "latest")) {
-    rc = sl_ckpt_find_latest(os, &folder, err);
+    rc = sl_ckpt_find_latest_of(os, c->cfg.latest_of_job ? c->job_id : NULL, &folder, err);
     if (rc == SL_ENOTFOUND) {
       sl_err_clear(err);
       logf_(c, "no completed checkpoint in %s yet: starting fresh", sl_objstore_uri(os));

@@ -21,6 +21,7 @@ typedef struct sl_ckpt_config {
   const char *local_dir;      /* where snapshots are staged before upload */
   sl_objstore_opts store;     /* S3 settings */
   const char *job_id;         /* 32 hex digits: the folder checkpoints go under (NULL: random) */
+  bool latest_of_job;         /* restore "latest" looks among job_id's checkpoints only */
   FILE *log;                  /* progress and failures ("sluice: ..."), or NULL */
 } sl_ckpt_config;
 
@@ -45,6 +46,9 @@ int sl_ckpt_trigger(sl_ckpt_coord *c, bool savepoint, bool finished, bool wait);
  * operator, end snapshots keyed state and uploads. */
 int64_t sl_ckpt_begin(sl_ckpt_coord *c, bool savepoint, bool finished);
 int sl_ckpt_end(sl_ckpt_coord *c, bool wait);
+/* The next savepoint goes into target (a folder URI) instead of the checkpoints folder, in a
+ * folder of its own holding all its files. */
+int sl_ckpt_savepoint_to(sl_ckpt_coord *c, const char *target, sl_err *err);
 /* Handles a finished upload, if any (on the job thread): completion or a logged failure. */
 int sl_ckpt_poll(sl_ckpt_coord *c);
 /* Waits for the upload in flight, then as sl_ckpt_poll. */

@@ -1,4 +1,6 @@
-/* cli_main.c - the sluice command line: run or explain a SQL script. Uses only <sluice.h>. */
+/* cli_main.c - the sluice command line: run or explain a SQL script, serve jobs, talk to a job
+ * server. Uses only <sluice.h> (and, for the server and its client, libmicrohttpd, libcurl and
+ * jansson). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -6,6 +8,9 @@
 #include <string.h>
 
 #include <sluice.h>
+
+#include "client/client.h"
+#include "server/server.h"
 
 static const char usage[] =
     "usage: sluice <command> [options]\n"
@@ -15,12 +20,21 @@ static const char usage[] =
     "  run -e \"SQL\"          run SQL given on the command line\n"
     "  explain FILE.sql      print the logical plan and the physical DAG of each query\n"
     "  explain -e \"SQL\"      the same for SQL given on the command line\n"
+    "  serve [options]       run the job server (sluice serve --help)\n"
+    "  submit FILE.sql       submit a script to a job server and print its job id\n"
+    "                        [--name N] [--restore latest|URI] [--wait: wait, fail unless FINISHED]\n"
+    "  list [-a]             the server's running jobs (-a: all jobs)\n"
+    "  status JOB_ID         a job's state and operators\n"
+    "  cancel JOB_ID         cancel a job\n"
+    "  savepoint JOB_ID [URI] [--cancel]  take a savepoint (into URI), cancel the job after it\n"
     "\n"
     "options:\n"
     "  --restore latest|URI  resume from the newest complete checkpoint in 'state.checkpoints.dir'\n"
     "                        (a fresh start when there is none yet), or from the checkpoint or\n"
     "                        savepoint folder URI\n"
     "  -q, --quiet           no job summary on stderr\n"
+    "  --server URL          the job server (default $SLUICE_SERVER, else http://127.0.0.1:8081)\n"
+    "  --token-file F        bearer token for the job server (default $SLUICE_TOKEN_FILE)\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n";
 
@@ -94,7 +108,7 @@ static int run(sluice_engine *eng, const char *sql, size_t len, const char *file
   while ((rc = sluice_job_wait(job, 100, &err)) == SLUICE_EAGAIN)
     if (stop_requested && !asked) {
       asked = 1;
-      sluice_job_savepoint(job, 1, NULL, NULL);
+      sluice_job_savepoint(job, NULL, 1, NULL, NULL);
     }
   fflush(stdout);
   if (rc) {
@@ -130,6 +144,10 @@ int main(int argc, char **argv) {
     printf("sluice %s\n", sluice_version());
     return 0;
   }
+  if (!strcmp(cmd, "serve")) return serve_main(argc - 1, argv + 1);
+  if (!strcmp(cmd, "submit") || !strcmp(cmd, "list") || !strcmp(cmd, "status") || !strcmp(cmd, "cancel") ||
+      !strcmp(cmd, "savepoint"))
+    return client_main(argc - 1, argv + 1);
   if (strcmp(cmd, "run") && strcmp(cmd, "explain")) {
     fprintf(stderr, "sluice: unknown command '%s'\n\n%s", cmd, usage);
     return 2;

@@ -83,13 +83,19 @@ static void on_tick(uv_timer_t *h) {
  * operator failed (the job fails). */
 static int take_savepoint(runner *r, sl_job_control *jc) {
   sl_job_ctx *ctx = r->d->ctx;
-  jc->savepoints_taken = jc->savepoints;
+  jc->savepoints_taken++;
   sl_err local;
   sl_err_clear(&local);
+  char target[1024] = "";
+  if (jc->savepoint_target) jc->savepoint_target(jc->arg, target, sizeof target);
   if (!r->ckpt) {
     sl_err_set(&local, SL_ESTATE, SL_ERR_NOLOC,
                "the job has no checkpointing: set 'execution.checkpointing.interval' to take savepoints");
     if (jc->savepoint_done) jc->savepoint_done(jc->arg, SL_ESTATE, NULL, &local);
+    return 1;
+  }
+  if (target[0] && sl_ckpt_savepoint_to(r->ckpt, target, &local)) {
+    if (jc->savepoint_done) jc->savepoint_done(jc->arg, local.code, NULL, &local);
     return 1;
   }
   sl_err *saved = ctx->err;

@@ -39,7 +39,11 @@ typedef struct sl_job_control {
   _Atomic int stop;              /* stop with a final savepoint */
   _Atomic int64_t savepoints;    /* savepoints asked for so far */
   int64_t savepoints_taken;      /* (job thread) savepoints answered so far */
-  /* A savepoint asked for was taken (rc 0, uri its folder) or failed (rc, err says why). */
+  /* The target folder URI of the next savepoint asked for, into buf ("" for the checkpoints
+   * folder). */
+  void (*savepoint_target)(void *arg, char *buf, size_t cap);
+  /* The next savepoint asked for was taken (rc 0, uri its folder) or failed (rc, err says why);
+   * savepoints are answered one at a time, in the order they were asked for. */
   void (*savepoint_done)(void *arg, int rc, const char *uri, const sl_err *err);
   /* Every tick of a running query (50 ms) and at its end: a chance to publish metrics. */
   void (*tick)(void *arg);

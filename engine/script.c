@@ -120,6 +120,7 @@ static int start_query(sl_script *s, sl_ast_stmt *const *stmts, int n, sl_script
   s->running = true;
   jc.ckpt.log = s->o.log;
   jc.ckpt.job_id = s->o.job_id;
+  jc.ckpt.latest_of_job = s->o.latest_of_job;
   rc = sl_state_backend_new(&jc.state, &s->ctx.state, err);
   if (!rc && jc.checkpointing) rc = sl_ckpt_coord_new(&s->ctx, dag, &jc.ckpt, &s->ctx.ckpt, err);
   if (!rc && sl_runner_start(dag, &s->runner)) rc = err->code ? err->code : SL_ERUNTIME;

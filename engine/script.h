@@ -22,6 +22,7 @@ typedef struct sl_script_opts {
   sl_script_mode mode;
   const char *restore;          /* NULL, "latest" or a checkpoint / savepoint folder URI */
   const char *job_id;           /* checkpoints go under it (NULL: a random id) */
+  bool latest_of_job;           /* restore "latest" picks among job_id's checkpoints only */
   FILE *out;                    /* print sinks, SELECT tables, SET listings, EXPLAIN */
   FILE *errout;                 /* print sinks with 'standard-error' */
   FILE *log;                    /* progress lines, or NULL */

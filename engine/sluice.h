@@ -126,8 +126,9 @@ typedef struct sluice_job_opts {
   const char *name;     /* shown in status (default: the script's file name, else "sluice job") */
   const char *file;     /* names the script in error messages (default "<script>") */
   const char *restore;  /* NULL; "latest": the newest complete checkpoint in
-                         * 'state.checkpoints.dir' (a fresh start when there is none); or a
-                         * checkpoint / savepoint folder URI */
+                         * 'state.checkpoints.dir' (of this job id when jobid is given, else of
+                         * any job; a fresh start when there is none); or a checkpoint /
+                         * savepoint folder URI */
   const char *jobid;    /* 32 hex digits to use as the job id (checkpoints are kept under it);
                          * NULL: a random one */
 } sluice_job_opts;
@@ -158,6 +159,11 @@ int sluice_engine_submit(sluice_engine *e, const char *sql, size_t len, const sl
 
 /* The job id: 32 hex digits. */
 const char *sluice_job_id(const sluice_job *j);
+/* The job's name (sluice_job_opts.name, else its file, else "sluice job"). */
+const char *sluice_job_name(const sluice_job *j);
+/* The value a setting has for the job: the script's last `SET 'key' = ...`, else the engine's
+ * option, else NULL ('restart-strategy.type', ...). */
+const char *sluice_job_setting(const sluice_job *j, const char *key);
 
 /* Waits for the job's end, at most timeout_ms (-1: no limit). Returns SLUICE_EAGAIN when it is
  * still running, 0 when it ended FINISHED or CANCELED, else the failure (err says why).
@@ -171,11 +177,13 @@ void sluice_job_on_end(sluice_job *j, sluice_job_end_cb cb, void *arg);
  * is discarded) and ends CANCELED. SLUICE_ESTATE when it has already ended. */
 int sluice_job_cancel(sluice_job *j, sluice_error *err);
 
-/* Asks for a savepoint of the running query, written to 'state.checkpoints.dir' (the job must
- * have checkpointing, i.e. 'execution.checkpointing.interval' or a restore). With stop, the job
- * then stops (Flink's stop-with-savepoint; it ends FINISHED and resumes from the savepoint with
- * restore). *request (may be NULL) identifies it for sluice_job_savepoint_status. */
-int sluice_job_savepoint(sluice_job *j, int stop, int64_t *request, sluice_error *err);
+/* Asks for a savepoint of the running query (the job must have checkpointing, i.e.
+ * 'execution.checkpointing.interval' or a restore): into target, a folder URI (file:// or s3://)
+ * under which it gets a folder of its own holding everything it needs, or with target NULL into
+ * 'state.checkpoints.dir' beside the checkpoints. With stop, the job then stops (Flink's
+ * stop-with-savepoint; it ends FINISHED and resumes from the savepoint with restore).
+ * *request (may be NULL) identifies it for sluice_job_savepoint_status. */
+int sluice_job_savepoint(sluice_job *j, const char *target, int stop, int64_t *request, sluice_error *err);
 
 typedef enum { SLUICE_SAVEPOINT_IN_PROGRESS = 0, SLUICE_SAVEPOINT_COMPLETED, SLUICE_SAVEPOINT_FAILED } sluice_savepoint_state;
 typedef struct sluice_savepoint {
@@ -289,6 +297,10 @@ int sluice_row_set_null(sluice_row *r, int col, sluice_error *err);
 int sluice_row_set_bool(sluice_row *r, int col, int v, sluice_error *err);
 int sluice_row_set_int64(sluice_row *r, int col, int64_t v, sluice_error *err);
 int sluice_row_set_double(sluice_row *r, int col, double v, sluice_error *err);
+/* DECIMAL columns (also FLOAT / DOUBLE): the value unscaled * 10^-scale (1250, 2 is 12.50),
+ * brought to the column's scale (rounding HALF_UP when it has fewer digits after the point, as a
+ * CAST does); a value too large for the column's precision is SLUICE_EOVERFLOW. */
+int sluice_row_set_decimal(sluice_row *r, int col, int64_t unscaled, int scale, sluice_error *err);
 /* Strings into CHAR / VARCHAR; into other types the text is parsed as a SQL literal of the type
  * ("12.50" for a DECIMAL, "2024-01-01 10:00:00" for a TIMESTAMP). */
 int sluice_row_set_string(sluice_row *r, int col, const char *v, size_t len, sluice_error *err);

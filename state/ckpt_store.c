@@ -407,8 +407,12 @@ static void candidates_free(candidates *c) {
 }
 
 int sl_ckpt_find_latest(sl_objstore *os, char **folder, sl_err *err) {
+  return sl_ckpt_find_latest_of(os, NULL, folder, err);
+}
+
+int sl_ckpt_find_latest_of(sl_objstore *os, const char *job, char **folder, sl_err *err) {
   *folder = NULL;
-  candidates c = {0};
+  candidates c = {.job = job};
   int rc = sl_objstore_list(os, "", collect_complete, &c, err);
   int64_t best_id = 0;
   for (int i = 0; i < c.n; i++)

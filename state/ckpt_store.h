@@ -50,6 +50,8 @@ void sl_ckpt_store_path(const sl_ckpt_store *cs, int64_t checkpoint_id, sl_buf *
  * checkpoint id, ties broken by timestamp. Sets *folder (malloc'd key of its folder, e.g.
  * "<job>/chk-7") or returns SL_ENOTFOUND. Incomplete folders (no _metadata) are ignored. */
 int sl_ckpt_find_latest(sl_objstore *os, char **folder, sl_err *err);
+/* The same among job's checkpoints only (job NULL: every job's). */
+int sl_ckpt_find_latest_of(sl_objstore *os, const char *job, char **folder, sl_err *err);
 
 /* Reads and validates the manifest of the checkpoint in folder (a key under the store root). */
 int sl_ckpt_read(sl_objstore *os, const char *folder, sl_manifest **out, sl_err *err);

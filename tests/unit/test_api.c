@@ -24,6 +24,7 @@ typedef struct collected {
 
 static int collect(void *arg, const sluice_rows *rows) {
   collected *c = arg;
+  if (!c) return 0; /* rows not looked at */
   pthread_mutex_lock(&c->mu);
   for (int i = 0; i < sluice_rows_count(rows); i++, c->n++) {
     if (c->n >= 4096) continue; /* counted, not kept */
@@ -238,7 +239,8 @@ START_TEST(typed_rows) {
   for (int i = 1; i <= 10; i++) {
     sluice_row_clear(r);
     ck_assert_int_eq(sluice_row_set_int64(r, 0, i, &err), 0);
-    ck_assert_int_eq(sluice_row_set_double(r, 1, 1.25, &err), 0);
+    if (i % 4) ck_assert_int_eq(sluice_row_set_double(r, 1, 1.25, &err), 0);
+    else ck_assert_int_eq(sluice_row_set_decimal(r, 1, 125, 2, &err), 0);
     if (i != 10) ck_assert_int_eq(sluice_row_set_string(r, 2, "alice-xyz", 5, &err), 0);
     ck_assert_int_eq(sluice_row_set_timestamp_ms(r, 3, 1709280001326LL, &err), 0);
     ck_assert_int_eq(sluice_row_set_bool(r, 4, i % 2 == 0, &err), 0);
@@ -253,12 +255,19 @@ START_TEST(typed_rows) {
   ck_assert_int_eq(sluice_row_set_double(r, 1, 1e9, &err), SLUICE_EOVERFLOW);
   ck_assert_int_eq(sluice_row_set_int64(r, 9, 1, &err), SLUICE_EINVAL);
   ck_assert_int_eq(sluice_row_set_string(r, 1, "7.5", 3, &err), 0);
+  ck_assert_int_eq(sluice_row_set_decimal(r, 1, 12345, 3, &err), 0); /* 12.345 -> 12.35 */
+  ck_assert_int_eq(sluice_row_set_decimal(r, 1, 1000000, 0, &err), SLUICE_EOVERFLOW);
+  ck_assert_int_eq(sluice_row_set_decimal(r, 2, 1, 0, &err), SLUICE_ETYPE);
   sluice_row_free(r);
   /* A bad JSON record is refused at its push, named by its offset. */
   ck_assert_int_eq(sluice_source_push_json(src, "{\"id\": \"x\"}", 11, &err), SLUICE_EFORMAT);
   ck_assert_msg(strstr(err.message, "record 10") != NULL, "%s", err.message);
   ck_assert_int_eq(sluice_source_pushed(src), 10); /* a refused record takes no offset */
   ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  sluice_source *again;
+  ck_assert_int_eq(sluice_job_source(j, "t", &again, &err), 0);
+  ck_assert_ptr_eq(again, src);
+  ck_assert_int_eq(sluice_job_sink(j, "o", typed_sink, &seen, &err), SLUICE_ESTATE);
   ck_assert_int_eq(sluice_source_end(src, &err), 0);
   ck_assert_int_eq(sluice_source_push_json(src, "{}", 2, &err), SLUICE_ESTATE);
   ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
@@ -453,10 +462,10 @@ END_TEST
 
 /* ---- Savepoints and restore ---------------------------------------------------------------------- */
 
-static char *savepoint_of(sluice_job *j, int stop) {
+static char *savepoint_of(sluice_job *j, const char *target, int stop) {
   sluice_error err;
   int64_t req;
-  ck_assert_int_eq(sluice_job_savepoint(j, stop, &req, &err), 0);
+  ck_assert_int_eq(sluice_job_savepoint(j, target, stop, &req, &err), 0);
   sluice_savepoint sp = {0};
   for (int i = 0; i < 1000; i++) {
     ck_assert_int_eq(sluice_job_savepoint_status(j, req, &sp, &err), 0);
@@ -489,9 +498,21 @@ START_TEST(savepoint_then_restore_equals_one_run) {
   ck_assert_int_eq(sluice_job_sink(j, "totals", collect, c, &err), 0);
   ck_assert_int_eq(sluice_job_start(j, &err), 0);
   push_all(src, 0, 300);
-  char *first = savepoint_of(j, 0);
-  ck_assert_msg(strstr(first, "/chk-") != NULL, "%s", first);
   sluice_status st;
+  for (int i = 0; i < 500; i++) {
+    sluice_job_status(j, &st);
+    if (st.rows_read == 300) break;
+    usleep(10 * 1000);
+  }
+  ck_assert_int_eq(st.rows_read, 300);
+  /* A savepoint into a folder of its own: it must stand alone. */
+  char target[600];
+  snprintf(target, sizeof target, "%s/savepoints", uri);
+  char *first = savepoint_of(j, target, 0);
+  ck_assert_msg(!strncmp(first, target, strlen(target)) && strstr(first, "/chk-"), "%s", first);
+  int before_first = count_of(c);
+  char first_id[33];
+  snprintf(first_id, sizeof first_id, "%s", sluice_job_id(j));
   sluice_job_status(j, &st);
   ck_assert_int_eq(st.state, SLUICE_JOB_RUNNING);
   ck_assert_int_ge(st.checkpoints_completed, 1);
@@ -503,7 +524,7 @@ START_TEST(savepoint_then_restore_equals_one_run) {
     usleep(10 * 1000);
   }
   ck_assert_int_eq(st.rows_read, 400);
-  char *last = savepoint_of(j, 1);
+  char *last = savepoint_of(j, NULL, 1);
   ck_assert_int_eq(sluice_job_wait(j, -1, &err), 0);
   sluice_job_status(j, &st);
   ck_assert_int_eq(st.state, SLUICE_JOB_FINISHED);
@@ -520,11 +541,57 @@ START_TEST(savepoint_then_restore_equals_one_run) {
   push_all(src, 400, 500);
   ck_assert_int_eq(sluice_source_end(src, &err), 0);
   ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  sluice_job_free(j);
+
+  /* Third run from the first savepoint (in its own folder), with the rows the first run had
+   * emitted before it: the same again. */
+  collected *c3 = collected_new();
+  memcpy(c3->rows, c->rows, sizeof c->rows[0] * (size_t)before_first);
+  c3->n = before_first;
+  o.restore = first;
+  ck_assert_int_eq(sluice_job_new(e, window_sql, strlen(window_sql), &o, &j, &err), 0);
+  ck_assert_int_eq(sluice_job_source(j, "tx", &src, &err), 0);
+  ck_assert_int_eq(sluice_job_sink(j, "totals", collect, c3, &err), 0);
+  ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  push_all(src, 300, 500);
+  ck_assert_int_eq(sluice_source_end(src, &err), 0);
+  ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  sluice_job_free(j);
+
+  /* "latest" with a job id: that job's newest checkpoint (the second run ended the first run's
+   * job with a final checkpoint: nothing left to do); with a new id, a fresh start. */
+  o.restore = "latest";
+  o.jobid = first_id;
+  ck_assert_int_eq(sluice_job_new(e, window_sql, strlen(window_sql), &o, &j, &err), 0);
+  ck_assert_int_eq(sluice_job_source(j, "tx", &src, &err), 0);
+  ck_assert_int_eq(sluice_job_sink(j, "totals", collect, NULL, &err), 0);
+  ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  sluice_job_status(j, &st);
+  ck_assert_int_eq(st.rows_read, 0);
+  sluice_job_free(j);
+  o.jobid = "0123456789abcdef0123456789abcdef";
+  ck_assert_int_eq(sluice_job_new(e, window_sql, strlen(window_sql), &o, &j, &err), 0);
+  ck_assert_int_eq(sluice_job_source(j, "tx", &src, &err), 0);
+  ck_assert_int_eq(sluice_job_sink(j, "totals", collect, NULL, &err), 0);
+  ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  push_all(src, 0, 10);
+  ck_assert_int_eq(sluice_source_end(src, &err), 0);
+  ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  sluice_job_status(j, &st);
+  ck_assert_int_eq(st.rows_read, 10);
+  ck_assert_str_eq(sluice_job_name(j), "sluice job");
+  ck_assert_str_eq(sluice_job_setting(j, "state.checkpoints.dir"), uri);
+  ck_assert_ptr_null(sluice_job_setting(j, "restart-strategy.type"));
   sluice_engine_free(e);
 
   sort_rows(c);
   ck_assert_int_eq(c->n, whole->n);
   for (int i = 0; i < c->n; i++) ck_assert_str_eq(c->rows[i], whole->rows[i]);
+  sort_rows(c3);
+  ck_assert_int_eq(c3->n, whole->n);
+  for (int i = 0; i < c3->n; i++) ck_assert_str_eq(c3->rows[i], whole->rows[i]);
+  collected_free(c3);
   free(first);
   free(last);
   collected_free(c);
@@ -545,9 +612,9 @@ START_TEST(savepoint_needs_checkpointing) {
   ck_assert_int_eq(sluice_job_source(j, "tx", &src, &err), 0);
   ck_assert_int_eq(sluice_job_sink(j, "totals", collect, NULL, &err), 0);
   int64_t req;
-  ck_assert_int_eq(sluice_job_savepoint(j, 0, &req, &err), SLUICE_ESTATE);
+  ck_assert_int_eq(sluice_job_savepoint(j, NULL, 0, &req, &err), SLUICE_ESTATE);
   ck_assert_int_eq(sluice_job_start(j, &err), 0);
-  ck_assert_int_eq(sluice_job_savepoint(j, 0, &req, &err), 0);
+  ck_assert_int_eq(sluice_job_savepoint(j, NULL, 0, &req, &err), 0);
   sluice_savepoint sp = {0};
   for (int i = 0; i < 500 && sp.state == SLUICE_SAVEPOINT_IN_PROGRESS; i++) {
     usleep(10 * 1000);
