@@ -31,13 +31,16 @@ export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$root
 [ "$(pkg-config --modversion sluice)" = "$(grep -o 'SLUICE_VERSION "[^"]*"' "$header" | cut -d'"' -f2)" ] ||
   fail "pkg-config version differs from the header's"
 cd "$root"
+# A sanitized build's library needs the sanitizer runtimes linked into the program, first.
+san=""
+if nm "$static" 2>/dev/null | grep '__asan_init' >/dev/null; then san="-fsanitize=address,undefined"; fi
 # shellcheck disable=SC2046
-cc -Wall -Werror "$src/examples/embed-hello/hello.c" $(pkg-config --cflags --libs sluice) -o hello-shared ||
+cc -Wall -Werror $san "$src/examples/embed-hello/hello.c" $(pkg-config --cflags --libs sluice) -o hello-shared ||
   fail "hello.c does not build with pkg-config --cflags --libs sluice"
 # libsluice.a with the shared libraries of its dependencies (their own static archives, libcurl's
 # above all, are not all packaged): the modules sluice.pc requires privately, plus -lm -pthread.
 # shellcheck disable=SC2046
-cc -Wall -Werror "$src/examples/embed-hello/hello.c" $(pkg-config --cflags sluice) "$static" \
+cc -Wall -Werror $san "$src/examples/embed-hello/hello.c" $(pkg-config --cflags sluice) "$static" \
   $(pkg-config --libs $(pkg-config --print-requires-private sluice | awk '{print $1}')) -lm -pthread -o hello-static ||
   fail "hello.c does not build against libsluice.a"
 expect='+I {"card":"4000-0002","amount":99.00,"fee":1.98}
