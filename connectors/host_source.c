@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "../engine/decimal.h"
+#include "../engine/sysutil.h"
 #include "../engine/value_text.h"
 #include "fmt.h"
 #include "host.h"
@@ -185,16 +186,7 @@ void sluice_source_on_writable(sluice_source *s, sluice_source_writable_cb cb, v
 }
 
 int sluice_source_wait_writable(sluice_source *s, int timeout_ms, sluice_error *err) {
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  if (timeout_ms >= 0) {
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-    if (until.tv_nsec >= 1000000000) {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000;
-    }
-  }
+  struct timespec until = sl_deadline_after_ms(timeout_ms);
   pthread_mutex_lock(&s->mu);
   int rc = 0;
   while (!s->closed && s->queued >= s->cap) {

@@ -529,16 +529,7 @@ int sluice_engine_submit(sluice_engine *e, const char *sql, size_t len, const sl
 
 int sluice_job_wait(sluice_job *j, int timeout_ms, sluice_error *err) {
   if (j->e->loop) return fail(err, SLUICE_ESTATE, "sluice_job_wait cannot wait in loop mode (use sluice_job_on_end)");
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  if (timeout_ms > 0) {
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-    if (until.tv_nsec >= 1000000000) {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000;
-    }
-  }
+  struct timespec until = sl_deadline_after_ms(timeout_ms);
   pthread_mutex_lock(&j->mu);
   if (!j->started && !j->ended) {
     pthread_mutex_unlock(&j->mu);

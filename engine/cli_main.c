@@ -10,6 +10,7 @@
 #include <sluice.h>
 
 #include "client/client.h"
+#include "client/file.h"
 #include "server/server.h"
 
 static const char usage[] =
@@ -37,38 +38,6 @@ static const char usage[] =
     "  --token-file F        bearer token for the job server (default $SLUICE_TOKEN_FILE)\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n";
-
-/* Reads a whole file into a NUL-terminated buffer. */
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf) break;
-    if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-    }
-    size_t r = fread(buf + n, 1, cap - n - 1, f);
-    n += r;
-    if (r == 0) break;
-  }
-  int failed = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || failed) {
-    free(buf);
-    return NULL;
-  }
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
 
 /* SIGINT / SIGTERM: the running job stops with a final savepoint (a second signal kills). */
 static volatile int stop_requested;
@@ -182,7 +151,7 @@ int main(int argc, char **argv) {
     len = strlen(inline_sql);
     file = "<command line>";
   } else {
-    sql = read_file(file, &len);
+    sql = cli_read_file(file, &len);
     if (!sql) {
       fprintf(stderr, "sluice: cannot read '%s': %s\n", file, strerror(errno));
       return 1;

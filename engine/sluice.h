@@ -224,7 +224,7 @@ int sluice_job_status(sluice_job *j, sluice_status *out);
 
 /* One operator of the running (or last) query: Flink's job vertex. */
 typedef struct sluice_vertex {
-  char name[256];        /* "Source: transactions", "GroupWindowAggregate", "Sink: alerts", ... */
+  char name[256];        /* its EXPLAIN line, cut at 255 bytes: "Source(table=[tx], ...)", "Calc(...)", ... */
   int parallelism;       /* 1: sluice runs a query on one thread */
   int64_t records_in, records_out;
   int64_t watermark_ms;  /* INT64_MIN before the first watermark */

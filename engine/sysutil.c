@@ -109,3 +109,17 @@ void sl_random_hex(char *out, size_t nbytes) {
   }
   out[2 * nbytes] = 0;
 }
+
+struct timespec sl_deadline_after_ms(int timeout_ms) {
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  if (timeout_ms > 0) {
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+    if (until.tv_nsec >= 1000000000) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000;
+    }
+  }
+  return until;
+}

@@ -1,9 +1,10 @@
 /* sysutil.h - small operating-system helpers shared by the engine, state and connectors:
- * local folders and random bytes. */
+ * local folders, random bytes and deadlines. */
 #ifndef SL_SYSUTIL_H
 #define SL_SYSUTIL_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* mkdir -p: creates path and its missing parents. 0, or -1 with errno set. */
 int sl_mkdirs(const char *path);
@@ -19,5 +20,8 @@ int sl_work_dir_new(const char *parent, const char *prefix, char **out);
 void sl_random_bytes(void *out, size_t n);
 /* 2 * nbytes lower-case hex digits of random bytes, NUL-terminated, into out. */
 void sl_random_hex(char *out, size_t nbytes);
+/* The CLOCK_REALTIME instant timeout_ms from now, for pthread_cond_timedwait (a negative
+ * timeout: now). */
+struct timespec sl_deadline_after_ms(int timeout_ms);
 
 #endif

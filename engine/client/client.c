@@ -3,6 +3,7 @@
  * else $SLUICE_SERVER, else http://127.0.0.1:8081. Exit codes a script can rely on: 0 done,
  * 1 the server refused or the job did not end FINISHED, 2 bad usage, 3 no server to talk to. */
 #include "client.h"
+#include "file.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -118,36 +119,6 @@ static bool terminal(const char *state) {
   return !strcmp(state, "FINISHED") || !strcmp(state, "CANCELED") || !strcmp(state, "FAILED");
 }
 
-static char *read_all(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-    }
-    size_t r = fread(buf + n, 1, cap - n - 1, f);
-    n += r;
-    if (r == 0) break;
-  }
-  bool failed = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || failed) {
-    free(buf);
-    return NULL;
-  }
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
-
 static void sleep_ms(int ms) {
   struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
   nanosleep(&ts, NULL);
@@ -223,10 +194,10 @@ static int cmd_submit(client *c, int argc, char **argv) {
     return EXIT_USAGE;
   }
   size_t len;
-  char *sql = read_all(file, &len);
+  char *sql = cli_read_file(file, &len);
   if (!sql) {
     fprintf(stderr, "sluice: cannot read '%s': %s\n", file, strerror(errno));
-    return EXIT_REFUSED;
+    return EXIT_USAGE;
   }
   json_t *req = json_object();
   json_object_set_new(req, "sql", json_stringn(sql, len));
@@ -410,7 +381,7 @@ static int cmd_savepoint(client *c, int argc, char **argv) {
 /* Reads the bearer token: the first line of the file. */
 static char *read_token(const char *path) {
   size_t len;
-  char *t = read_all(path, &len);
+  char *t = cli_read_file(path, &len);
   if (!t) return NULL;
   t[strcspn(t, "\r\n")] = 0;
   return t;

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../client/file.h"
 #include "jobs.h"
 
 /* ---- Small helpers -------------------------------------------------------------------------- */
@@ -375,25 +376,6 @@ static int state_from_name(const char *s) {
   return -1;
 }
 
-static char *read_whole(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = xmalloc(cap);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (n + 1 >= cap) {
-      buf = realloc(buf, cap *= 2);
-      if (!buf) abort();
-    }
-  }
-  fclose(f);
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
-
 /* ---- The registry -------------------------------------------------------------------------- */
 
 static void add_job(sv_registry *r, sv_job *j) {
@@ -726,7 +708,7 @@ static void load_job(sv_registry *r, const char *id) {
   json_t *o = json_load_file(path, 0, &je);
   size_t len;
   snprintf(path, sizeof path, "%s/jobs/%s/job.sql", r->dir, id);
-  char *sql = read_whole(path, &len);
+  char *sql = cli_read_file(path, &len);
   if (!o || !sql || !json_is_object(o)) {
     fprintf(stderr, "sluice: skipping job folder '%s/jobs/%s': no readable job.json and job.sql\n", r->dir, id);
     json_decref(o);
