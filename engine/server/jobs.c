@@ -347,6 +347,16 @@ static void save_job(sv_registry *r, sv_job *j) {
                         (json_int_t)st->last_checkpoint_duration_ms, "last-checkpoint-time",
                         (json_int_t)st->last_checkpoint_time_ms, "last-checkpoint", st->last_checkpoint);
   if (o && s) json_object_set_new(o, "status", s);
+  if (o && j->nvertices) {
+    json_t *va = json_array();
+    for (int i = 0; i < j->nvertices; i++) {
+      const sluice_vertex *v = &j->vertices[i];
+      json_array_append_new(va, json_pack("{s:s, s:I, s:I, s:I}", "name", v->name, "records-in",
+                                          (json_int_t)v->records_in, "records-out", (json_int_t)v->records_out,
+                                          "watermark", (json_int_t)v->watermark_ms));
+    }
+    json_object_set_new(o, "vertices", va);
+  }
   char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
   json_decref(o);
   char path[PATH_MAX];
@@ -540,6 +550,21 @@ static void drop_incarnation(sv_job *j) {
   j->job = NULL;
 }
 
+/* An ended job keeps its operators' last counters and frees its incarnation (the query, its
+ * state, its thread): a server that has run thousands of jobs holds only their records. */
+static void end_incarnation(sv_job *j) {
+  sluice_vertex *v;
+  int n = jobs_vertices(j, &v);
+  for (int i = 0; i < n; i++) {
+    redact(j->secrets, j->nsecrets, v[i].name, sizeof v[i].name);
+    jobs_utf8_clean(v[i].name);
+  }
+  free(j->vertices);
+  j->vertices = v;
+  j->nvertices = n;
+  drop_incarnation(j);
+}
+
 static void restart_failed(sv_registry *r, sv_job *j, const char *cause) {
   snprintf(j->failure, sizeof j->failure, "%s", cause);
   redact(j->secrets, j->nsecrets, j->failure, sizeof j->failure);
@@ -561,7 +586,6 @@ static void poll_job(sv_registry *r, sv_job *j) {
   sluice_status st;
   if (sluice_job_status(j->job, &st)) return;
   int prev_state = j->state;
-  int64_t saved_start = j->start_time;
   j->st = st;
   if (st.last_checkpoint_id > 0) j->checkpointed = 1;
   if (!is_ended(st.state)) {
@@ -569,17 +593,21 @@ static void poll_job(sv_registry *r, sv_job *j) {
     if (j->state != prev_state || st.last_checkpoint_id != j->last_saved_ckpt) save_job(r, j);
     return;
   }
-  (void)saved_start;
   if (st.state == SLUICE_JOB_FAILED) {
     char cause[1024];
     sql_error_text(&st.failure, j->secrets, j->nsecrets, cause, sizeof cause);
     restart_failed(r, j, cause);
+    if (j->state == SLUICE_JOB_FAILED) {
+      end_incarnation(j);
+      save_job(r, j);
+    }
     return;
   }
   j->state = st.state == SLUICE_JOB_FINISHED && j->stop_requested && st.stopped ? SLUICE_JOB_CANCELED : st.state;
   j->end_time = st.end_time_ms ? st.end_time_ms : jobs_now_ms();
   j->failure[0] = 0;
   fprintf(stderr, "sluice: job %s %s\n", j->id, jobs_state_name(j->state));
+  end_incarnation(j);
   save_job(r, j);
 }
 
@@ -634,6 +662,7 @@ static void job_record_free(sv_job *j) {
   free(j->restore);
   free_strings(j->secrets, j->nsecrets);
   free(j->sps);
+  free(j->vertices);
   free(j);
 }
 
@@ -700,6 +729,23 @@ int jobs_submit(sv_registry *r, const char *sql, size_t len, const char *name, c
   return 0;
 }
 
+/* An ended job's vertices from its job.json (what save_job wrote). */
+static void load_vertices(sv_job *j, json_t *va) {
+  size_t n = json_array_size(va);
+  if (!n) return;
+  j->vertices = xmalloc(sizeof *j->vertices * n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *vo = json_array_get(va, i);
+    sluice_vertex *v = &j->vertices[j->nvertices++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s", jstr(vo, "name") ? jstr(vo, "name") : "?");
+    v->parallelism = 1;
+    v->records_in = jint(vo, "records-in", 0);
+    v->records_out = jint(vo, "records-out", 0);
+    v->watermark_ms = jint(vo, "watermark", INT64_MIN);
+  }
+}
+
 /* Loads DIR/jobs/<id>; a job that was running is started again from its latest checkpoint. */
 static void load_job(sv_registry *r, const char *id) {
   char path[PATH_MAX];
@@ -741,6 +787,7 @@ static void load_job(sv_registry *r, const char *id) {
     if (jstr(s, "last-checkpoint"))
       snprintf(j->st.last_checkpoint, sizeof j->st.last_checkpoint, "%s", jstr(s, "last-checkpoint"));
   }
+  load_vertices(j, json_object_get(o, "vertices"));
   json_decref(o);
   if (j->st.last_checkpoint_id > 0) j->checkpointed = 1;
   j->last_saved_ckpt = j->st.last_checkpoint_id;
@@ -965,7 +1012,12 @@ int jobs_savepoint_json(sv_registry *r, const char *id, const char *rid, json_t 
 
 int jobs_vertices(sv_job *j, sluice_vertex **out) {
   *out = NULL;
-  if (!j->job) return 0;
+  if (!j->job) {
+    if (!j->nvertices) return 0;
+    *out = xmalloc(sizeof **out * (size_t)j->nvertices);
+    memcpy(*out, j->vertices, sizeof **out * (size_t)j->nvertices);
+    return j->nvertices;
+  }
   int cap = 32;
   for (;;) {
     sluice_vertex *v = xmalloc(sizeof *v * (size_t)cap);

@@ -51,7 +51,9 @@ typedef struct sv_job {
   int64_t restart_delay_ms;
   int64_t restart_at;      /* RESTARTING: when to start again */
   int gone;                /* its submission failed after registration: not listed */
-  sluice_job *job;         /* the current incarnation, NULL for jobs loaded ended or restarting */
+  sluice_job *job;         /* the current incarnation, NULL once ended (freed then) or restarting */
+  sluice_vertex *vertices; /* an ended job's operators with their last counters (job.json keeps them) */
+  int nvertices;
   sluice_status st;        /* the latest status (polled, or loaded from job.json) */
   int64_t last_saved_ckpt; /* the checkpoint id job.json was last written with */
   sv_savepoint *sps;
@@ -101,7 +103,8 @@ const char *jobs_state_name(int state);
 int64_t jobs_now_ms(void);
 /* Makes s valid UTF-8 in place (bad bytes become '?'), for JSON. */
 void jobs_utf8_clean(char *s);
-/* Fills the incarnation's vertices into *out (malloc'ed, caller frees); returns the count. */
+/* Fills the job's vertices into *out (malloc'ed, caller frees; the running incarnation's, or an ended
+ * job's last ones); returns the count. */
 int jobs_vertices(sv_job *j, sluice_vertex **out);
 
 /* metrics.c: GET /metrics in Prometheus' text format (malloc'ed). */

@@ -1,3 +1,8 @@
+# An ended job keeps its operators' last counters (its query itself is freed when it ends).
+after=$(expect_status 200 GET "/jobs/$id")
+for f in '"name":"Source(table=\[transactions\]' '"read-records":20000' '"status":"FINISHED"'; do
+  echo "$after" | grep_q "$f" || die "after restart, GET /jobs/$id lacks $f: $after"
+done
 #!/usr/bin/env bash
 # basic.sh - `sluice serve` runs the fraud example to FINISHED with the output `sluice run` gives,
 # and shows it in Flink's REST shapes: /jobs, /jobs/<id>, /jobs/overview, /checkpoints, /metrics;
@@ -93,6 +98,11 @@ list=$(expect_status 200 GET /jobs)
 echo "$list" | grep_q "{\"id\":\"$id\",\"status\":\"FINISHED\"}" || die "after restart, GET /jobs: $list"
 expect_status 200 GET "/jobs/$id/checkpoints" | grep_q '"completed":[1-9]' || die "checkpoints after restart"
 expect_status 200 GET "/jobs/$id" | grep_q '"end-time":[1-9]' || die "end-time after restart"
+# An ended job keeps its operators' last counters (its query itself is freed when it ends).
+after=$(expect_status 200 GET "/jobs/$id")
+for f in '"name":"Source(table=\[transactions\]' '"read-records":20000' '"status":"FINISHED"'; do
+  echo "$after" | grep_q "$f" || die "after restart, GET /jobs/$id lacks $f: $after"
+done
 [ "$(parts "$work/alerts" | wc -l)" = "$(wc -l < "$work/expected.txt")" ] || die "a finished job ran again"
 stop_server TERM || die "exit code on SIGTERM"
 echo "basic: ok"
