@@ -30,7 +30,7 @@ int sl_host_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *e
 int sl_host_sink_new(sl_conn_table *t, int64_t loc, sl_sink **out, sl_err *err);
 
 /* Options of host tables, read (and marked used) by both sides. */
-int sl_host_queue_size(sl_options *opts, int64_t *rows, sl_err *err);
+int sl_host_source_options(sl_options *opts, int64_t *queue_rows, int64_t *buffer_timeout_us, sl_err *err);
 
 /* Fills a public error from an internal one (file and text name the script for located ones). */
 void sl_error_fill(sluice_error *out, const sl_err *err, const char *file, const char *text);

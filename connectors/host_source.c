@@ -18,12 +18,14 @@
 
 #define CHUNK_ROWS 1024
 #define DEFAULT_QUEUE_ROWS 16384
+#define DEFAULT_BUFFER_TIMEOUT_US 1000 /* 'source.buffer-timeout': 1 ms */
 
 typedef struct chunk {
   sl_batch *b;
   int64_t wm_after;      /* watermark the host set after these rows (µs), or INT64_MIN */
   bool sealed;           /* a watermark followed: later rows go to a new chunk */
   int64_t first;         /* offset of its first record */
+  uint64_t born_ns;      /* when its first row came (uv_hrtime): the buffer timeout counts from it */
   struct chunk *next;
 } chunk;
 
@@ -42,6 +44,8 @@ struct sluice_source {
   bool closed;           /* the job is over */
   bool full;             /* a push was refused: tell the host when there is room */
   bool reader_waiting;   /* the job found the queue empty: wake it on the next push */
+  bool reader_lingering; /* the job left a young partial chunk: wake it only when a chunk fills or is
+                          * sealed, the queue is full or the input ends (else its timer does) */
   bool attached;         /* a query reads it */
   uv_async_t *async;     /* wakes the job's loop (while a query reads the source) */
   sluice_source_writable_cb on_writable;
@@ -84,6 +88,7 @@ static chunk *new_chunk(sluice_source *s) {
   c->wm_after = INT64_MIN;
   c->sealed = false;
   c->first = s->pushed;
+  c->born_ns = uv_hrtime();
   if (s->tail) s->tail->next = c;
   else s->head = c;
   s->tail = c;
@@ -97,10 +102,12 @@ static chunk *fill_chunk(sluice_source *s) {
   return c;
 }
 
-/* Wakes the job if it waits for input (under the lock). */
-static void wake_reader(sluice_source *s) {
-  if (s->reader_waiting && s->async) {
+/* Wakes the job if it waits for input, or, when urgent (a chunk filled or was sealed, the queue is
+ * full, the input ended), if it waits for a partial chunk to fill (under the lock). */
+static void wake_reader(sluice_source *s, bool urgent) {
+  if (s->async && (s->reader_waiting || (urgent && s->reader_lingering))) {
     s->reader_waiting = false;
+    s->reader_lingering = false;
     uv_async_send(s->async);
   }
 }
@@ -133,7 +140,7 @@ int sluice_source_push_json(sluice_source *s, const char *json, size_t len, slui
     if (rc == 0) {
       c->b->nrows++;
       s->queued++;
-      wake_reader(s);
+      wake_reader(s, c->b->nrows >= CHUNK_ROWS || s->queued >= s->cap);
     }
     if (rc >= 0) {
       s->pushed++;
@@ -158,7 +165,7 @@ int sluice_source_watermark(sluice_source *s, int64_t ts_ms, sluice_error *err) 
     int64_t wm = ts_ms * 1000;
     if (wm > c->wm_after) c->wm_after = wm;
     c->sealed = true;
-    wake_reader(s);
+    wake_reader(s, true);
   }
   pthread_mutex_unlock(&s->mu);
   return rc;
@@ -172,7 +179,7 @@ int sluice_source_end(sluice_source *s, sluice_error *err) {
     set_error(err, rc, "table '%s': the job has ended", s->table);
   } else {
     s->ended = true;
-    wake_reader(s);
+    wake_reader(s, true);
   }
   pthread_mutex_unlock(&s->mu);
   return rc;
@@ -397,7 +404,7 @@ int sluice_source_push_row(sluice_source *s, const sluice_row *r, sluice_error *
     c->b->nrows++;
     s->queued++;
     s->pushed++;
-    wake_reader(s);
+    wake_reader(s, c->b->nrows >= CHUNK_ROWS || s->queued >= s->cap);
   }
   pthread_mutex_unlock(&s->mu);
   return rc;
@@ -459,10 +466,11 @@ void sl_host_tables_free(sl_host_tables *h) {
   free(h);
 }
 
-int sl_host_queue_size(sl_options *opts, int64_t *rows, sl_err *err) {
-  int rc = sl_options_int(opts, "source.queue-size", DEFAULT_QUEUE_ROWS, rows, err);
+int sl_host_source_options(sl_options *opts, int64_t *queue_rows, int64_t *buffer_timeout_us, sl_err *err) {
+  int rc = sl_options_int(opts, "source.queue-size", DEFAULT_QUEUE_ROWS, queue_rows, err);
+  if (!rc) rc = sl_options_duration(opts, "source.buffer-timeout", DEFAULT_BUFFER_TIMEOUT_US, buffer_timeout_us, err);
   if (rc) return rc;
-  if (*rows < 1 || *rows > (int64_t)1 << 30) {
+  if (*queue_rows < 1 || *queue_rows > (int64_t)1 << 30) {
     sl_option *o = sl_options_find(opts, "source.queue-size");
     return sl_err_set(err, SL_ECONFIG, o ? o->value_loc : SL_ERR_NOLOC,
                       "option 'source.queue-size' must be between 1 and 1073741824 rows");
@@ -493,9 +501,9 @@ int sl_host_source_find(sl_host_tables *h, const char *table, sluice_source **ou
 int sl_host_source_get(sl_host_tables *h, const char *table, int ncols, const char *const *names,
                        const sl_type *types, sl_options *opts, int64_t loc, sluice_source **out, sl_err *err) {
   if (sl_host_source_find(h, table, out)) return 0;
-  int64_t cap;
+  int64_t cap, buffer_timeout_us;
   sl_fmt_dec *json;
-  int rc = sl_host_queue_size(opts, &cap, err);
+  int rc = sl_host_source_options(opts, &cap, &buffer_timeout_us, err);
   if (!rc) rc = json_reader(ncols, names, types, opts, &json, err);
   if (rc) return rc;
   sluice_source *s = sl_calloc(1, sizeof *s);
@@ -547,6 +555,8 @@ typedef struct host_source {
   sluice_source *q;
   sl_conn_env env;
   uv_async_t async;
+  uv_timer_t linger;     /* wakes the job when a partial chunk's buffer timeout is up */
+  int64_t buffer_timeout_us; /* 'source.buffer-timeout' */
   bool started;
   int64_t taken;         /* records taken by the job: the checkpoint position */
   int64_t first;         /* offset of the first record of the last read */
@@ -555,6 +565,11 @@ typedef struct host_source {
 
 static void on_async(uv_async_t *a) {
   host_source *h = a->data;
+  h->env.wake(h->env.wake_arg);
+}
+
+static void on_linger(uv_timer_t *t) {
+  host_source *h = t->data;
   h->env.wake(h->env.wake_arg);
 }
 
@@ -570,6 +585,19 @@ static int hs_read(sl_source *src, sl_batch *b, sl_err *err) {
     pthread_mutex_unlock(&s->mu);
     return rc;
   }
+  /* A partial chunk the host is still filling waits for more rows, up to the buffer timeout:
+   * batches of a few rows would cost the job more than the rows themselves. */
+  if (c == s->tail && !c->sealed && c->b->nrows < CHUNK_ROWS && s->queued < s->cap && !s->ended &&
+      h->buffer_timeout_us > 0) {
+    int64_t age_us = (int64_t)((uv_hrtime() - c->born_ns) / 1000);
+    if (age_us < h->buffer_timeout_us) {
+      s->reader_lingering = true;
+      pthread_mutex_unlock(&s->mu);
+      uv_timer_start(&h->linger, on_linger, (uint64_t)((h->buffer_timeout_us - age_us + 999) / 1000), 0);
+      return SL_SOURCE_WAIT;
+    }
+  }
+  s->reader_lingering = false;
   s->head = c->next;
   if (!s->head) s->tail = NULL;
   pthread_mutex_unlock(&s->mu);
@@ -625,6 +653,8 @@ static int hs_start(sl_source *src, const sl_conn_env *env, sl_err *err) {
   if (uv_async_init(env->loop, &h->async, on_async))
     return sl_err_set(err, SL_ERUNTIME, SL_ERR_NOLOC, "table '%s': cannot set up a wake-up handle", h->q->table);
   h->async.data = h;
+  uv_timer_init(env->loop, &h->linger);
+  h->linger.data = h;
   h->started = true;
   pthread_mutex_lock(&h->q->mu);
   h->q->async = &h->async;
@@ -638,8 +668,10 @@ static void hs_stop(sl_source *src) {
   pthread_mutex_lock(&h->q->mu);
   h->q->async = NULL;
   h->q->reader_waiting = false;
+  h->q->reader_lingering = false;
   pthread_mutex_unlock(&h->q->mu);
   uv_close((uv_handle_t *)&h->async, NULL);
+  uv_close((uv_handle_t *)&h->linger, NULL);
   h->started = false;
 }
 
@@ -677,7 +709,8 @@ int sl_host_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *e
   sluice_source *q = NULL;
   int64_t cap;
   sl_fmt_dec *check = NULL;
-  int rc = sl_host_queue_size(t->opts, &cap, err);
+  int64_t buffer_timeout_us;
+  int rc = sl_host_source_options(t->opts, &cap, &buffer_timeout_us, err);
   if (!rc) rc = json_reader(t->ncols, t->names, t->types, t->opts, &check, err); /* marks the json.* options */
   sl_fmt_dec_free(check);
   if (rc) return rc;
@@ -700,6 +733,7 @@ int sl_host_source_new(sl_conn_table *t, int64_t loc, sl_source **out, sl_err *e
   h->base.vt = &host_source_vt;
   h->q = q;
   h->wm = INT64_MIN;
+  h->buffer_timeout_us = buffer_timeout_us;
   *out = &h->base;
   return 0;
 }

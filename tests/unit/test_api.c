@@ -381,6 +381,59 @@ START_TEST(watermark_closes_windows_before_the_end) {
 }
 END_TEST
 
+/* Rows pushed one at a time wait in a partial chunk for at most 'source.buffer-timeout': they reach
+ * the sink without a watermark or the end, whatever the timeout (0: at once); a bad value is an
+ * error at its place (host tables' options are read when the host attaches its source). */
+START_TEST(buffer_timeout_hands_on_lone_rows) {
+  const char *timeouts[] = {NULL, "0", "20 ms"};
+  for (int k = 0; k < 3; k++) {
+    sluice_engine *e;
+    sluice_error err;
+    ck_assert_int_eq(sluice_engine_new(&e, NULL, &err), 0);
+    char sql[512];
+    char opt[64] = "";
+    if (timeouts[k]) snprintf(opt, sizeof opt, ", 'source.buffer-timeout' = '%s'", timeouts[k]);
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE t (a INT) WITH ('connector' = 'host'%s);\n"
+             "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
+             "INSERT INTO o SELECT a FROM t WHERE a > 0;\n",
+             opt);
+    sluice_job *j;
+    ck_assert_msg(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err) == 0, "%s", err.text);
+    sluice_source *src;
+    ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), 0);
+    collected *c = collected_new();
+    ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+    ck_assert_int_eq(sluice_job_start(j, &err), 0);
+    for (int row = 1; row <= 3; row++) {
+      char rec[32];
+      int n = snprintf(rec, sizeof rec, "{\"a\": %d}", row);
+      ck_assert_int_eq(sluice_source_push_json(src, rec, (size_t)n, &err), 0);
+      for (int i = 0; i < 1000 && count_of(c) < row; i++) usleep(5 * 1000);
+      ck_assert_msg(count_of(c) == row, "timeout %s: row %d did not arrive", timeouts[k] ? timeouts[k] : "default", row);
+    }
+    ck_assert_int_eq(sluice_job_cancel(j, &err), 0);
+    ck_assert_int_eq(sluice_job_wait(j, -1, &err), 0);
+    sluice_engine_free(e);
+    collected_free(c);
+  }
+  sluice_engine *e;
+  sluice_error err;
+  ck_assert_int_eq(sluice_engine_new(&e, NULL, &err), 0);
+  const char *bad = "CREATE TABLE t (a INT) WITH ('connector' = 'host', 'source.buffer-timeout' = 'soon');\n"
+                    "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
+                    "INSERT INTO o SELECT a FROM t;\n";
+  sluice_job *j;
+  ck_assert_int_eq(sluice_job_new(e, bad, strlen(bad), NULL, &j, &err), 0);
+  sluice_source *src;
+  ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), SLUICE_ECONFIG);
+  ck_assert_int_eq(err.line, 1);
+  ck_assert_int_eq(err.column, 78);
+  ck_assert_msg(strstr(err.message, "source.buffer-timeout"), "%s", err.message);
+  sluice_engine_free(e);
+}
+END_TEST
+
 /* ---- Engines, cancel, free ----------------------------------------------------------------------- */
 
 typedef struct engine_run {
@@ -787,6 +840,7 @@ static Suite *api_suite(void) {
   tcase_add_test(tc, typed_rows);
   tcase_add_test(tc, backpressure);
   tcase_add_test(tc, watermark_closes_windows_before_the_end);
+  tcase_add_test(tc, buffer_timeout_hands_on_lone_rows);
   tcase_add_test(tc, two_engines_at_once);
   tcase_add_test(tc, submit_cancel_free_cycles);
   tcase_add_test(tc, savepoint_then_restore_equals_one_run);
