@@ -27,7 +27,9 @@ cd "$root"
 ninja -C bench/build sluice >&2
 cc -O2 -Wall -Werror bench/server_submit.c -lcurl -o "$work/server_submit"
 
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+# "RSS ANON" of a process in kB: all of its resident memory, and the part that is not file pages
+# (library code): what the server itself allocated.
+rss_kb() { awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } END { print r, a }' "/proc/$1/status"; }
 
 wait_quiet
 bench/build/sluice serve --listen 127.0.0.1:0 --dir "$work/dir" 2> "$work/server.log" &
@@ -40,7 +42,7 @@ for _ in $(seq 1 200); do
 done
 [ -n "$port" ] || { cat "$work/server.log" >&2; echo "bench: the server did not start" >&2; exit 1; }
 sleep 1
-idle=$(rss_kb "$server_pid")
+read -r idle idle_anon < <(rss_kb "$server_pid")
 
 # Each job reads a file of 3 million small records, which takes it longer than the client needs
 # to see it RUNNING and cancel it.
@@ -54,9 +56,10 @@ SQL
 line=$("$work/server_submit" "http://127.0.0.1:$port" "$work/job.sql" "$jobs")
 log "$line"
 sleep 1
-after=$(rss_kb "$server_pid")
+read -r after after_anon < <(rss_kb "$server_pid")
 field() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 echo "submit: POST /jobs to RUNNING over REST, $jobs jobs one at a time: median $(echo "$line" | field median_ms) ms," \
   "p90 $(echo "$line" | field p90_ms) ms, max $(echo "$line" | field max_ms) ms"
-printf 'idle server RSS: %.1f MB just started, %.1f MB after %d jobs (all ended, kept in its list)\n' \
-  "$(awk -v k="$idle" 'BEGIN { print k / 1024 }')" "$(awk -v k="$after" 'BEGIN { print k / 1024 }')" "$jobs"
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+echo "idle server RSS: $(mb "$idle") MB just started ($(mb "$idle_anon") MB of it its own memory, the rest library" \
+  "code), $(mb "$after") MB after $jobs jobs ($(mb "$after_anon") MB own; all ended, kept in its list)"
