@@ -39,7 +39,11 @@ struct sluice_source {
   pthread_cond_t room;
   chunk *head, *tail, *spare;
   int64_t queued, cap;   /* rows in the queue, and its bound */
-  int64_t pushed;        /* records pushed (the next one's offset) */
+  int64_t pushed;        /* the next record's offset: records pushed, from the restored position */
+  int64_t origin;        /* the restored position (0 on a fresh start): offsets count from it */
+  int nchunks, max_chunks; /* chunks queued, and their bound (a chunk holds room for CHUNK_ROWS
+                          * rows however few it has: one row and a watermark at a time would
+                          * otherwise queue queue-size chunks) */
   bool ended;            /* the host called end */
   bool closed;           /* the job is over */
   bool full;             /* a push was refused: tell the host when there is room */
@@ -92,6 +96,7 @@ static chunk *new_chunk(sluice_source *s) {
   if (s->tail) s->tail->next = c;
   else s->head = c;
   s->tail = c;
+  s->nchunks++;
   return c;
 }
 
@@ -112,6 +117,14 @@ static void wake_reader(sluice_source *s, bool urgent) {
   }
 }
 
+/* Whether a row fits: within the row bound, and in the tail chunk or a new one within the chunk
+ * bound (under the lock). */
+static bool has_room(const sluice_source *s) {
+  if (s->queued >= s->cap) return false;
+  const chunk *t = s->tail;
+  return s->nchunks < s->max_chunks || (t && !t->sealed && t->b->nrows < CHUNK_ROWS);
+}
+
 /* Checks that a push may go ahead (under the lock). */
 static int can_push(sluice_source *s, sluice_error *err) {
   if (s->closed) {
@@ -122,7 +135,7 @@ static int can_push(sluice_source *s, sluice_error *err) {
     set_error(err, SLUICE_ESTATE, "table '%s': the input was ended (sluice_source_end)", s->table);
     return SLUICE_ESTATE;
   }
-  if (s->queued >= s->cap) {
+  if (!has_room(s)) {
     s->full = true;
     set_error(err, SLUICE_EAGAIN, "table '%s': the queue is full (%lld rows)", s->table, (long long)s->cap);
     return SLUICE_EAGAIN;
@@ -140,7 +153,7 @@ int sluice_source_push_json(sluice_source *s, const char *json, size_t len, slui
     if (rc == 0) {
       c->b->nrows++;
       s->queued++;
-      wake_reader(s, c->b->nrows >= CHUNK_ROWS || s->queued >= s->cap);
+      wake_reader(s, c->b->nrows >= CHUNK_ROWS || !has_room(s));
     }
     if (rc >= 0) {
       s->pushed++;
@@ -161,7 +174,7 @@ int sluice_source_watermark(sluice_source *s, int64_t ts_ms, sluice_error *err) 
     rc = SLUICE_ESTATE;
     set_error(err, rc, "table '%s': %s", s->table, s->closed ? "the job has ended" : "the input was ended");
   } else {
-    chunk *c = s->tail && !s->tail->sealed ? s->tail : new_chunk(s);
+    chunk *c = s->tail ? s->tail : new_chunk(s); /* a sealed tail just takes the higher watermark */
     int64_t wm = ts_ms * 1000;
     if (wm > c->wm_after) c->wm_after = wm;
     c->sealed = true;
@@ -196,11 +209,11 @@ int sluice_source_wait_writable(sluice_source *s, int timeout_ms, sluice_error *
   struct timespec until = sl_deadline_after_ms(timeout_ms);
   pthread_mutex_lock(&s->mu);
   int rc = 0;
-  while (!s->closed && s->queued >= s->cap) {
+  while (!s->closed && !has_room(s)) {
     s->full = true;
     if (timeout_ms < 0) pthread_cond_wait(&s->room, &s->mu);
     else if (pthread_cond_timedwait(&s->room, &s->mu, &until)) {
-      if (s->queued >= s->cap) rc = SLUICE_EAGAIN;
+      if (!has_room(s)) rc = SLUICE_EAGAIN;
       break;
     }
   }
@@ -404,7 +417,7 @@ int sluice_source_push_row(sluice_source *s, const sluice_row *r, sluice_error *
     c->b->nrows++;
     s->queued++;
     s->pushed++;
-    wake_reader(s, c->b->nrows >= CHUNK_ROWS || s->queued >= s->cap);
+    wake_reader(s, c->b->nrows >= CHUNK_ROWS || !has_room(s));
   }
   pthread_mutex_unlock(&s->mu);
   return rc;
@@ -517,6 +530,7 @@ int sl_host_source_get(sl_host_tables *h, const char *table, int ncols, const ch
   }
   s->json = json;
   s->cap = cap;
+  s->max_chunks = (int)(cap / CHUNK_ROWS) + 2;
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->room, NULL);
   s->next_source = h->sources;
@@ -587,7 +601,7 @@ static int hs_read(sl_source *src, sl_batch *b, sl_err *err) {
   }
   /* A partial chunk the host is still filling waits for more rows, up to the buffer timeout:
    * batches of a few rows would cost the job more than the rows themselves. */
-  if (c == s->tail && !c->sealed && c->b->nrows < CHUNK_ROWS && s->queued < s->cap && !s->ended &&
+  if (c == s->tail && !c->sealed && c->b->nrows < CHUNK_ROWS && has_room(s) && !s->ended &&
       h->buffer_timeout_us > 0) {
     int64_t age_us = (int64_t)((uv_hrtime() - c->born_ns) / 1000);
     if (age_us < h->buffer_timeout_us) {
@@ -600,6 +614,7 @@ static int hs_read(sl_source *src, sl_batch *b, sl_err *err) {
   s->reader_lingering = false;
   s->head = c->next;
   if (!s->head) s->tail = NULL;
+  s->nchunks--;
   pthread_mutex_unlock(&s->mu);
 
   int n = c->b->nrows;
@@ -624,7 +639,7 @@ static int hs_read(sl_source *src, sl_batch *b, sl_err *err) {
   s->queued -= n;
   c->next = s->spare;
   s->spare = c;
-  bool notify = s->full && s->queued <= s->cap / 2;
+  bool notify = s->full && s->queued <= s->cap / 2 && s->nchunks < s->max_chunks;
   if (notify) {
     s->full = false;
     pthread_cond_broadcast(&s->room);
@@ -685,7 +700,16 @@ static int hs_position(sl_source *src, sl_source_pos *out, sl_err *err) {
 
 static int hs_seek(sl_source *src, const sl_source_pos *pos, sl_err *err) {
   host_source *h = (host_source *)src;
-  if (pos->n == 1) h->taken = h->first = pos->splits[0].offset;
+  if (pos->n != 1) return 0;
+  /* Offsets count from the restored position, the records already queued included. */
+  sluice_source *q = h->q;
+  pthread_mutex_lock(&q->mu);
+  int64_t shift = pos->splits[0].offset - q->origin;
+  for (chunk *c = q->head; c; c = c->next) c->first += shift;
+  q->pushed += shift;
+  q->origin = pos->splits[0].offset;
+  h->taken = h->first = q->origin;
+  pthread_mutex_unlock(&q->mu);
   return 0;
 }
 

@@ -25,10 +25,11 @@ typedef struct savepoint_req {
 typedef struct loop_driver {
   uv_idle_t idle;
   uv_timer_t timer;
-  uv_poll_t poll;
-  bool poll_on;              /* poll is initialised (on the current query's loop) */
+  uv_poll_t *poll;           /* on the current query's loop's backend fd, or NULL; its own allocation,
+                              * so that a new one can start while the old one's close is pending */
   int poll_fd;
-  int open;                  /* handles not yet closed */
+  int open;                  /* handles initialised and not yet closed (idle, timer, polls) */
+  bool released;             /* the job let go: free once open reaches 0 */
   sluice_job *j;             /* NULL once the job let go */
 } loop_driver;
 
@@ -62,6 +63,7 @@ struct sluice_job {
   sluice_status st;
   sluice_vertex *vertices;
   int nvertices;
+  int64_t vertices_query;    /* which query (ss->queries at the time) the vertices describe */
   savepoint_req *reqs;
   int nreqs;
   int64_t next_req;
@@ -130,7 +132,8 @@ static void publish_locked(sluice_job *j) {
       snprintf(st->last_checkpoint, sizeof st->last_checkpoint, "%s", sl_ckpt_last_uri(ctx->ckpt));
     }
   }
-  if (j->nvertices != d->nops) {
+  if (j->nvertices != d->nops || j->vertices_query != ss->queries) {
+    j->vertices_query = ss->queries;
     free(j->vertices);
     j->vertices = sl_calloc((size_t)d->nops, sizeof(sluice_vertex));
     j->nvertices = d->nops;
@@ -410,21 +413,22 @@ static void *job_thread(void *arg) {
 
 static void drv_closed(uv_handle_t *h) {
   loop_driver *d = h->data;
-  if (--d->open == 0) free(d);
+  if (h->type == UV_POLL) free(h);
+  if (--d->open == 0 && d->released) free(d);
 }
 
+/* Stops watching a query's loop (before that loop is closed, or for the next query's). */
 static void drv_close_poll(loop_driver *d) {
-  if (!d->poll_on) return;
-  d->poll_on = false;
-  d->open++;
-  uv_close((uv_handle_t *)&d->poll, drv_closed);
+  if (!d->poll) return;
+  uv_close((uv_handle_t *)d->poll, drv_closed);
+  d->poll = NULL;
 }
 
 /* Lets go of the host's loop (the job has ended). */
 static void drv_release(loop_driver *d) {
   d->j = NULL;
+  d->released = true;
   drv_close_poll(d);
-  d->open += 2;
   uv_close((uv_handle_t *)&d->idle, drv_closed);
   uv_close((uv_handle_t *)&d->timer, drv_closed);
 }
@@ -449,18 +453,23 @@ static void drv_run(loop_driver *d) {
   }
   sl_runner *r = j->in_query ? sl_script_runner(j->run) : NULL;
   if (!r) {
+    drv_close_poll(d); /* the query's loop is gone */
     uv_idle_start(&d->idle, drv_on_idle); /* between queries: go on at once */
     return;
   }
   uv_loop_t *inner = sl_runner_loop(r);
   int fd = uv_backend_fd(inner);
-  if (d->poll_on && d->poll_fd != fd) drv_close_poll(d);
-  if (!d->poll_on) {
-    if (uv_poll_init(j->e->loop, &d->poll, fd) == 0) {
-      d->poll.data = d;
-      d->poll_on = true;
+  if (d->poll && d->poll_fd != fd) drv_close_poll(d);
+  if (!d->poll) {
+    uv_poll_t *p = sl_malloc(sizeof *p);
+    if (uv_poll_init(j->e->loop, p, fd) == 0) {
+      p->data = d;
+      d->poll = p;
       d->poll_fd = fd;
-      uv_poll_start(&d->poll, UV_READABLE, drv_on_poll);
+      d->open++;
+      uv_poll_start(p, UV_READABLE, drv_on_poll);
+    } else {
+      free(p); /* the timer still wakes it */
     }
   }
   int timeout = uv_backend_timeout(inner);
@@ -480,6 +489,7 @@ static void drv_start(sluice_job *j) {
   uv_idle_init(j->e->loop, &d->idle);
   uv_timer_init(j->e->loop, &d->timer);
   d->idle.data = d->timer.data = d;
+  d->open = 2;
   j->drv = d;
   uv_idle_start(&d->idle, drv_on_idle);
 }
@@ -559,10 +569,12 @@ void sluice_job_on_end(sluice_job *j, sluice_job_end_cb cb, void *arg) {
 int sluice_job_cancel(sluice_job *j, sluice_error *err) {
   pthread_mutex_lock(&j->mu);
   int rc = 0;
+  bool never_started = false;
   if (j->ended) {
     rc = fail(err, SLUICE_ESTATE, "job %s has already ended (%s)", j->id, sluice_job_state_name(j->state));
   } else if (!j->started) {
     /* Never started: it ends here. */
+    never_started = true;
     j->started = true;
     j->ended = true;
     j->state = j->st.state = SLUICE_JOB_CANCELED;
@@ -573,6 +585,7 @@ int sluice_job_cancel(sluice_job *j, sluice_error *err) {
     if (j->state == SLUICE_JOB_RUNNING) j->state = j->st.state = SLUICE_JOB_CANCELLING;
   }
   pthread_mutex_unlock(&j->mu);
+  if (never_started) sl_host_tables_close(j->host); /* pushes now say the job has ended */
   return rc;
 }
 
@@ -644,6 +657,7 @@ void sluice_job_free(sluice_job *j) {
   pthread_mutex_lock(&j->mu);
   bool running = j->started && !j->ended;
   if (running) j->control.cancel = 1;
+  j->on_end = NULL; /* a job being freed is not announced: the callback could free it again */
   pthread_mutex_unlock(&j->mu);
   if (j->threaded) {
     pthread_join(j->thread, NULL);
@@ -656,6 +670,7 @@ void sluice_job_free(sluice_job *j) {
     }
     drv_release(d);
   }
+  sl_host_tables_close(j->host); /* a never-started job's too */
   sl_api_engine_forget(j->e, j);
   job_destroy(j);
 }

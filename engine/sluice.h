@@ -169,7 +169,8 @@ const char *sluice_job_setting(const sluice_job *j, const char *key);
  * still running, 0 when it ended FINISHED or CANCELED, else the failure (err says why).
  * Refused (SLUICE_ESTATE) in loop mode and before sluice_job_start. */
 int sluice_job_wait(sluice_job *j, int timeout_ms, sluice_error *err);
-/* cb(arg, job) is called once when the job has ended (on its thread, or the loop's). */
+/* cb(arg, job) is called once when the job has ended (on its thread, or the loop's; in loop mode it
+ * may free the job there). Not called for a job sluice_job_free has begun to free. */
 typedef void (*sluice_job_end_cb)(void *arg, sluice_job *j);
 void sluice_job_on_end(sluice_job *j, sluice_job_end_cb cb, void *arg);
 
@@ -243,8 +244,9 @@ typedef struct sluice_source sluice_source;
 int sluice_job_source(sluice_job *j, const char *table, sluice_source **out, sluice_error *err);
 
 /* Pushes one record as JSON text (the table's columns by name, as the 'json' format reads).
- * Returns SLUICE_EAGAIN when the queue ('source.queue-size' rows, default 16384) is full: push
- * again once the writable callback fires; SLUICE_EFORMAT for bad JSON (err names the record by
+ * Returns SLUICE_EAGAIN when the queue ('source.queue-size' rows, default 16384, in chunks of 1024
+ * that each watermark closes, at most queue-size / 1024 + 2 of them) is full: push again once the
+ * writable callback fires; SLUICE_EFORMAT for bad JSON (err names the record by
  * its offset: the count of records pushed before it); SLUICE_ESTATE after sluice_source_end. */
 int sluice_source_push_json(sluice_source *s, const char *json, size_t len, sluice_error *err);
 /* Raises the source's watermark (event time, ms since 1970) after the records pushed so far. */
@@ -257,7 +259,8 @@ void sluice_source_on_writable(sluice_source *s, sluice_source_writable_cb cb, v
 /* For threaded hosts: blocks until the queue has room (0), timeout_ms passes (SLUICE_EAGAIN) or
  * the job ends (SLUICE_ESTATE). */
 int sluice_source_wait_writable(sluice_source *s, int timeout_ms, sluice_error *err);
-/* Records pushed so far (the offset the next one gets). */
+/* The offset the next record gets: records pushed so far, counted from the restored position once
+ * a restored job runs (its checkpoint holds the offset of the records the job had taken). */
 int64_t sluice_source_pushed(const sluice_source *s);
 
 /* Column types (Flink's SQL types). */

@@ -91,20 +91,28 @@ void jobs_utf8_clean(char *s) {
   }
 }
 
-/* Replaces every secret of the job in text (in place) with "******". */
+/* Replaces every secret of the job in text (in place, at most cap bytes with the NUL) with
+ * "******". The result is built apart, so that a secret inside the mask cannot loop. */
 static void redact(char **secrets, int n, char *text, size_t cap) {
+  if (!cap) return;
+  char *out = NULL;
   for (int i = 0; i < n; i++) {
     size_t sl = strlen(secrets[i]);
-    if (!sl) continue;
-    char *p;
-    while ((p = strstr(text, secrets[i]))) {
-      size_t tail = strlen(p + sl) + 1;
-      if ((size_t)(p - text) + 6 + tail > cap) tail = cap - (size_t)(p - text) - 6;
-      memmove(p + 6, p + sl, tail);
-      memcpy(p, "******", 6);
-      text[cap - 1] = 0;
+    if (!sl || !strstr(text, secrets[i])) continue;
+    if (!out) out = xmalloc(cap);
+    size_t o = 0;
+    for (const char *p = text; *p && o + 1 < cap;) {
+      if (strncmp(p, secrets[i], sl)) {
+        out[o++] = *p++;
+        continue;
+      }
+      for (int k = 0; k < 6 && o + 1 < cap; k++) out[o++] = '*';
+      p += sl;
     }
+    out[o] = 0;
+    memcpy(text, out, o + 1);
   }
+  free(out);
 }
 
 /* "<line>:<column>: <message>", or the message alone for errors without a place. */

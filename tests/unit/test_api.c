@@ -381,6 +381,55 @@ START_TEST(watermark_closes_windows_before_the_end) {
 }
 END_TEST
 
+/* One row then one watermark, over and over: each watermark closes a chunk, so the queue is bound
+ * in chunks as well as rows (16384 rows: 18 chunks) — pushes before the start say EAGAIN early,
+ * repeated watermarks without rows add nothing, and once the job runs every row gets through. */
+START_TEST(watermark_per_row_stays_bounded) {
+  sluice_engine *e;
+  sluice_error err;
+  ck_assert_int_eq(sluice_engine_new(&e, NULL, &err), 0);
+  const char *sql = "CREATE TABLE t (a INT) WITH ('connector' = 'host');\n"
+                    "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
+                    "INSERT INTO o SELECT a FROM t;\n";
+  sluice_job *j;
+  ck_assert_int_eq(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err), 0);
+  sluice_source *src;
+  ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), 0);
+  collected *c = collected_new();
+  ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+  for (int i = 0; i < 1000; i++) ck_assert_int_eq(sluice_source_watermark(src, 1000, &err), 0);
+  int pushed = 0, rc = 0;
+  while (pushed < 3000) {
+    char rec[32];
+    int n = snprintf(rec, sizeof rec, "{\"a\": %d}", pushed);
+    if ((rc = sluice_source_push_json(src, rec, (size_t)n, &err)) != 0) break;
+    pushed++;
+    ck_assert_int_eq(sluice_source_watermark(src, 1000 + pushed, &err), 0);
+  }
+  ck_assert_int_eq(rc, SLUICE_EAGAIN);
+  ck_assert_int_le(pushed, 18);
+  ck_assert_int_ge(pushed, 16);
+  ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  while (pushed < 3000) {
+    char rec[32];
+    int n = snprintf(rec, sizeof rec, "{\"a\": %d}", pushed);
+    rc = sluice_source_push_json(src, rec, (size_t)n, &err);
+    if (rc == SLUICE_EAGAIN) {
+      ck_assert_int_ne(sluice_source_wait_writable(src, 10000, &err), SLUICE_EAGAIN);
+      continue;
+    }
+    ck_assert_int_eq(rc, 0);
+    pushed++;
+    ck_assert_int_eq(sluice_source_watermark(src, 1000 + pushed, &err), 0);
+  }
+  ck_assert_int_eq(sluice_source_end(src, &err), 0);
+  ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  ck_assert_int_eq(count_of(c), 3000);
+  sluice_engine_free(e);
+  collected_free(c);
+}
+END_TEST
+
 /* Rows pushed one at a time wait in a partial chunk for at most 'source.buffer-timeout': they reach
  * the sink without a watermark or the end, whatever the timeout (0: at once); a bad value is an
  * error at its place (host tables' options are read when the host attaches its source). */
@@ -592,6 +641,10 @@ START_TEST(savepoint_then_restore_equals_one_run) {
   push_all(src, 400, 500);
   ck_assert_int_eq(sluice_source_end(src, &err), 0);
   ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  /* Offsets count from the restored position: the host's next record would be 500. */
+  ck_assert_int_eq(sluice_source_pushed(src), 500);
+  sluice_job_status(j, &st);
+  ck_assert_int_eq(st.rows_read, 100);
   sluice_job_free(j);
 
   /* Third run from the first savepoint (in its own folder), with the rows the first run had
@@ -604,6 +657,7 @@ START_TEST(savepoint_then_restore_equals_one_run) {
   push_all(src, 300, 500);
   ck_assert_int_eq(sluice_source_end(src, &err), 0);
   ck_assert_msg(sluice_job_wait(j, -1, &err) == 0, "%s", err.text);
+  ck_assert_int_eq(sluice_source_pushed(src), 500);
   sluice_job_free(j);
 
   /* "latest" with a job id: that job's newest checkpoint (the second run ended the first run's
@@ -747,6 +801,53 @@ START_TEST(libuv_loop_mode) {
 }
 END_TEST
 
+static void free_at_end(void *arg, sluice_job *j) {
+  *(int *)arg = 1;
+  sluice_job_free(j); /* allowed in loop mode */
+}
+
+/* A script of three queries in loop mode: the host's loop watches each query's own loop in turn
+ * (each has a new backend fd), and the job frees itself from its end callback. */
+START_TEST(loop_mode_several_queries) {
+  char dir[] = "/tmp/sluice-test-api-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char in[600];
+  snprintf(in, sizeof in, "%s/in.json", dir);
+  FILE *f = fopen(in, "w");
+  for (int i = 0; i < 100; i++) fprintf(f, "{\"a\": %d}\n", i);
+  fclose(f);
+  char sql[2048];
+  snprintf(sql, sizeof sql,
+           "CREATE TABLE t (a INT) WITH ('connector' = 'filesystem', 'path' = '%s', 'format' = 'json');\n"
+           "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
+           "INSERT INTO o SELECT a FROM t WHERE a < 10;\n"
+           "INSERT INTO o SELECT a FROM t WHERE a >= 90;\n"
+           "INSERT INTO o SELECT a FROM t WHERE a = 50;\n",
+           in);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  sluice_engine *e;
+  sluice_error err;
+  ck_assert_int_eq(sluice_engine_new_on_loop(&e, &loop, &err), 0);
+  sluice_job *j;
+  ck_assert_msg(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err) == 0, "%s", err.text);
+  collected *c = collected_new();
+  ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+  int ended = 0;
+  sluice_job_on_end(j, free_at_end, &ended);
+  ck_assert_int_eq(sluice_job_start(j, &err), 0);
+  ck_assert_int_eq(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  ck_assert_int_eq(ended, 1);
+  ck_assert_int_eq(count_of(c), 21);
+  sluice_engine_free(e);
+  ck_assert_int_eq(uv_loop_close(&loop), 0);
+  collected_free(c);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(loop_mode_free_while_running) {
   uv_loop_t loop;
   uv_loop_init(&loop);
@@ -841,12 +942,14 @@ static Suite *api_suite(void) {
   tcase_add_test(tc, backpressure);
   tcase_add_test(tc, watermark_closes_windows_before_the_end);
   tcase_add_test(tc, buffer_timeout_hands_on_lone_rows);
+  tcase_add_test(tc, watermark_per_row_stays_bounded);
   tcase_add_test(tc, two_engines_at_once);
   tcase_add_test(tc, submit_cancel_free_cycles);
   tcase_add_test(tc, savepoint_then_restore_equals_one_run);
   tcase_add_test(tc, savepoint_needs_checkpointing);
   tcase_add_test(tc, libuv_loop_mode);
   tcase_add_test(tc, loop_mode_free_while_running);
+  tcase_add_test(tc, loop_mode_several_queries);
   tcase_add_test(tc, explain_log_output_version);
   suite_add_tcase(s, tc);
   return s;
