@@ -64,6 +64,7 @@ struct sluice_job {
   sluice_vertex *vertices;
   int nvertices;
   int64_t vertices_query;    /* which query (ss->queries at the time) the vertices describe */
+  int sp_upto;               /* requests asked before the savepoint being taken began (reqs[0, sp_upto)) */
   savepoint_req *reqs;
   int nreqs;
   int64_t next_req;
@@ -181,9 +182,13 @@ static void savepoint_target(void *arg, char *buf, size_t cap) {
   pthread_mutex_lock(&j->mu);
   savepoint_req *q = next_request(j);
   snprintf(buf, cap, "%s", q ? q->target : "");
+  j->sp_upto = j->nreqs;
   pthread_mutex_unlock(&j->mu);
 }
 
+/* Answers the oldest request; a completed savepoint also answers the later ones for the same
+ * target that were asked before it began (a stop asked after a plain savepoint is not left
+ * without one when the job stops with the first). */
 static void on_savepoint(void *arg, int rc, const char *uri, const sl_err *err) {
   sluice_job *j = arg;
   pthread_mutex_lock(&j->mu);
@@ -191,8 +196,13 @@ static void on_savepoint(void *arg, int rc, const char *uri, const sl_err *err) 
   if (q) {
     sluice_savepoint *r = &q->result;
     if (rc == 0) {
-      r->state = SLUICE_SAVEPOINT_COMPLETED;
-      snprintf(r->location, sizeof r->location, "%s", uri);
+      for (int i = 0; i < j->sp_upto && i < j->nreqs; i++) {
+        sluice_savepoint *o = &j->reqs[i].result;
+        if (o->state != SLUICE_SAVEPOINT_IN_PROGRESS || strcmp(j->reqs[i].target, q->target)) continue;
+        o->state = SLUICE_SAVEPOINT_COMPLETED;
+        snprintf(o->location, sizeof o->location, "%s", uri);
+        if (o != r) j->control.savepoints_taken++; /* answered: the job need not take it again */
+      }
     } else {
       r->state = SLUICE_SAVEPOINT_FAILED;
       snprintf(r->failure, sizeof r->failure, "%s", err && err->msg[0] ? err->msg : "savepoint failed");
@@ -504,7 +514,16 @@ int sluice_job_start(sluice_job *j, sluice_error *err) {
   sl_script_opts so = script_opts(j, SL_SCRIPT_RUN);
   int rc = sl_script_new(&so, &j->run, &j->err);
   if (rc) {
-    sl_error_fill(err, &j->err, j->file, j->sql);
+    /* It ends FAILED here, so that waiting for it returns. */
+    sl_host_tables_close(j->host);
+    pthread_mutex_lock(&j->mu);
+    sl_error_fill(&j->st.failure, &j->err, j->file, j->sql);
+    if (err) *err = j->st.failure;
+    j->ended = true;
+    j->state = j->st.state = SLUICE_JOB_FAILED;
+    j->end_ms = now_ms();
+    pthread_cond_broadcast(&j->changed);
+    pthread_mutex_unlock(&j->mu);
     return rc;
   }
   pthread_mutex_lock(&j->mu);

@@ -698,6 +698,45 @@ START_TEST(savepoint_then_restore_equals_one_run) {
 }
 END_TEST
 
+/* A savepoint, then at once a stop with a savepoint: both are answered COMPLETED (by one
+ * savepoint when both were waiting), and the job ends FINISHED, stopped. */
+START_TEST(savepoint_then_stop_both_complete) {
+  char dir[] = "/tmp/sluice-test-api-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char uri[512];
+  snprintf(uri, sizeof uri, "file://%s", dir);
+  sluice_engine *e;
+  sluice_error err;
+  ck_assert_int_eq(sluice_engine_new(&e, NULL, &err), 0);
+  ck_assert_int_eq(sluice_engine_set(e, "execution.checkpointing.interval", "1 h", &err), 0);
+  ck_assert_int_eq(sluice_engine_set(e, "state.checkpoints.dir", uri, &err), 0);
+  for (int round = 0; round < 5; round++) {
+    sluice_source *src;
+    sluice_job *j = start_windows(e, NULL, NULL, &src);
+    push_all(src, 0, 50);
+    int64_t plain, stop;
+    ck_assert_int_eq(sluice_job_savepoint(j, NULL, 0, &plain, &err), 0);
+    ck_assert_int_eq(sluice_job_savepoint(j, NULL, 1, &stop, &err), 0);
+    ck_assert_int_eq(sluice_job_wait(j, -1, &err), 0);
+    sluice_savepoint a, b;
+    ck_assert_int_eq(sluice_job_savepoint_status(j, plain, &a, &err), 0);
+    ck_assert_int_eq(sluice_job_savepoint_status(j, stop, &b, &err), 0);
+    ck_assert_msg(a.state == SLUICE_SAVEPOINT_COMPLETED, "plain savepoint: %s", a.failure);
+    ck_assert_msg(b.state == SLUICE_SAVEPOINT_COMPLETED, "stop savepoint: %s", b.failure);
+    sluice_status st;
+    sluice_job_status(j, &st);
+    ck_assert_int_eq(st.state, SLUICE_JOB_FINISHED);
+    ck_assert_int_eq(st.stopped, 1);
+    ck_assert_str_eq(st.last_checkpoint, b.location);
+    sluice_job_free(j);
+  }
+  sluice_engine_free(e);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(savepoint_needs_checkpointing) {
   sluice_engine *e;
   sluice_error err;
@@ -947,6 +986,7 @@ static Suite *api_suite(void) {
   tcase_add_test(tc, submit_cancel_free_cycles);
   tcase_add_test(tc, savepoint_then_restore_equals_one_run);
   tcase_add_test(tc, savepoint_needs_checkpointing);
+  tcase_add_test(tc, savepoint_then_stop_both_complete);
   tcase_add_test(tc, libuv_loop_mode);
   tcase_add_test(tc, loop_mode_free_while_running);
   tcase_add_test(tc, loop_mode_several_queries);
