@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../state/state.h"
 #include "api.h"
 #include "arena.h"
 #include "checkpoint.h"
@@ -160,6 +161,9 @@ static void publish_locked(sluice_job *j) {
     j->vertices[i].records_out = op->rows_out;
     int64_t wm = op->ninputs ? op->watermark : op->out_wm;
     j->vertices[i].watermark_ms = wm == SL_WATERMARK_MIN ? INT64_MIN : wm / 1000;
+    char prefix[24];
+    snprintf(prefix, sizeof prefix, "%d/", op->id);
+    j->vertices[i].state_bytes = ctx->state ? sl_state_backend_bytes_of(ctx->state, prefix) : 0;
   }
 }
 

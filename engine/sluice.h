@@ -229,6 +229,7 @@ typedef struct sluice_vertex {
   int parallelism;       /* 1: sluice runs a query on one thread */
   int64_t records_in, records_out;
   int64_t watermark_ms;  /* INT64_MIN before the first watermark */
+  int64_t state_bytes;   /* its keyed state, in memory and (rocksdb) on disk; 0 for stateless ones */
 } sluice_vertex;
 
 /* Fills up to cap vertices and returns how many the query has. Updated while a query runs

@@ -70,6 +70,19 @@ size_t sl_state_backend_memory(const sl_state_backend *be) {
   return n;
 }
 
+int64_t sl_state_backend_bytes_of(const sl_state_backend *be, const char *prefix) {
+  size_t plen = strlen(prefix);
+  int64_t n = 0;
+  for (int i = 0; i < be->nstates; i++) {
+    const sl_kstate *s = be->states[i];
+    if (strncmp(s->name, prefix, plen)) continue;
+    n += (int64_t)s->var_bytes;
+    for (int j = 0; j < s->nns; j++) n += (int64_t)sl_state_map_bytes(s->nss[j].m);
+    if (be->rdb && s->cf) n += (int64_t)sl_rdb_state_bytes(be, s->cf);
+  }
+  return n;
+}
+
 /* The DB is opened lazily by the first state (or by restore), so that a job whose operators
  * keep no state never creates one. */
 static int ensure_db(sl_state_backend *be, sl_err *err) {
@@ -112,6 +125,7 @@ static void free_var_values(sl_kstate *s, sl_state_map *m) {
     memcpy(&p, CENTRY_VALUE(slot), sizeof p);
     free(p);
     s->be->var_bytes -= ((centry *)slot)->vlen;
+    s->var_bytes -= ((centry *)slot)->vlen;
   }
 }
 
@@ -200,12 +214,13 @@ static int64_t expiry_for(const sl_kstate *s) { return s->ttl_us > 0 ? now_of(s-
 void sl_kstate_mark_in_db(sl_kstate *s, uint64_t ns) { find_ns(s, ns, true)->in_db = true; }
 
 /* Frees a variable-length entry's value before the entry itself goes. */
-static void drop_var(const sl_kstate *s, centry *e) {
+static void drop_var(sl_kstate *s, centry *e) {
   if (s->value_size != SL_KSTATE_VAR) return;
   void *p;
   memcpy(&p, CENTRY_VALUE(e), sizeof p);
   free(p);
   s->be->var_bytes -= e->vlen;
+  s->var_bytes -= e->vlen;
 }
 
 /* ---- Spilling to RocksDB ------------------------------------------------------------------ */
@@ -322,11 +337,12 @@ int sl_state_backend_trim(sl_state_backend *be, sl_err *err) {
 
 /* ---- Entries ------------------------------------------------------------------------------ */
 
-static void set_var(const sl_kstate *s, centry *e, const void *value, uint32_t vlen) {
+static void set_var(sl_kstate *s, centry *e, const void *value, uint32_t vlen) {
   void *old;
   memcpy(&old, CENTRY_VALUE(e), sizeof old);
   free(old);
   s->be->var_bytes += (size_t)vlen - (old ? e->vlen : 0);
+  s->var_bytes += (size_t)vlen - (old ? e->vlen : 0);
   void *p = sl_malloc(vlen ? vlen : 1);
   if (vlen) memcpy(p, value, vlen);
   memcpy(CENTRY_VALUE(e), &p, sizeof p);

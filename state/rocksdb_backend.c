@@ -358,3 +358,11 @@ size_t sl_rdb_memory(const sl_state_backend *be) {
   }
   return (size_t)mem + rocksdb_cache_get_usage(r->cache);
 }
+
+size_t sl_rdb_state_bytes(const sl_state_backend *be, void *cf) {
+  const rdb *r = be->rdb;
+  uint64_t sst = 0, mem = 0;
+  rocksdb_property_int_cf(r->db, cf, "rocksdb.total-sst-files-size", &sst);
+  rocksdb_property_int_cf(r->db, cf, "rocksdb.cur-size-all-mem-tables", &mem);
+  return (size_t)(sst + mem);
+}

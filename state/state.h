@@ -56,6 +56,9 @@ void sl_state_backend_set_clock(sl_state_backend *be, int64_t (*now_us)(void *ar
 int sl_state_backend_trim(sl_state_backend *be, sl_err *err);
 /* Bytes of state held in memory (maps and, for rocksdb, its memtables and block cache use). */
 size_t sl_state_backend_memory(const sl_state_backend *be);
+/* Bytes of the states whose names start with prefix ("<operator id>/": one operator's), in
+ * memory and, for rocksdb, on disk: for metrics. */
+int64_t sl_state_backend_bytes_of(const sl_state_backend *be, const char *prefix);
 
 /* Opens the keyed state `name`: value_size bytes per fixed slot, or SL_KSTATE_VAR; ttl_us > 0
  * expires entries not written for that long. Reopening a restored state needs the same shape. */

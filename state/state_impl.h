@@ -34,6 +34,7 @@ struct sl_kstate {
   int nns, capns;
   int last;             /* index of the last namespace used */
   void *cf;             /* rocksdb column family handle */
+  size_t var_bytes;     /* its variable-length values held by the in-memory layer */
 };
 
 struct sl_state_backend {
@@ -91,6 +92,8 @@ typedef int (*sl_rdb_scan_fn)(void *arg, const void *k, size_t kl, int64_t ts, c
 int sl_rdb_scan_ns(sl_state_backend *be, sl_kstate *s, uint64_t ns, sl_rdb_scan_fn fn, void *arg, sl_err *err);
 int sl_rdb_snapshot(sl_state_backend *be, const char *dir, sl_state_files *out, sl_err *err);
 size_t sl_rdb_memory(const sl_state_backend *be);
+/* Bytes of one state in RocksDB: its SST files and memtables. */
+size_t sl_rdb_state_bytes(const sl_state_backend *be, void *cf);
 
 void sl_state_files_add(sl_state_files *f, const char *dir, const char *name, bool shared);
 

@@ -359,9 +359,10 @@ static void save_job(sv_registry *r, sv_job *j) {
     json_t *va = json_array();
     for (int i = 0; i < j->nvertices; i++) {
       const sluice_vertex *v = &j->vertices[i];
-      json_array_append_new(va, json_pack("{s:s, s:I, s:I, s:I}", "name", v->name, "records-in",
+      json_array_append_new(va, json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", v->name, "records-in",
                                           (json_int_t)v->records_in, "records-out", (json_int_t)v->records_out,
-                                          "watermark", (json_int_t)v->watermark_ms));
+                                          "watermark", (json_int_t)v->watermark_ms, "state-size",
+                                          (json_int_t)v->state_bytes));
     }
     json_object_set_new(o, "vertices", va);
   }
@@ -751,6 +752,7 @@ static void load_vertices(sv_job *j, json_t *va) {
     v->records_in = jint(vo, "records-in", 0);
     v->records_out = jint(vo, "records-out", 0);
     v->watermark_ms = jint(vo, "watermark", INT64_MIN);
+    v->state_bytes = jint(vo, "state-size", 0);
   }
 }
 
@@ -1121,6 +1123,7 @@ int jobs_detail_json(sv_registry *r, const char *id, json_t **out, sv_err *err) 
                            (json_int_t)end_or_minus1(j), "duration", (json_int_t)duration(j, now), "metrics", m);
     json_object_set_new(vo, "watermark",
                         v[i].watermark_ms == INT64_MIN ? json_null() : json_integer((json_int_t)v[i].watermark_ms));
+    json_object_set_new(vo, "state-size", json_integer((json_int_t)v[i].state_bytes));
     json_array_append_new(va, vo);
   }
   free(v);

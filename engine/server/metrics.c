@@ -152,12 +152,14 @@ char *metrics_render(sv_registry *r, size_t *len) {
       {"sluice_operator_records_in_total", "counter", "Records into the operator."},
       {"sluice_operator_records_out_total", "counter", "Records out of the operator."},
       {"sluice_operator_watermark_lag_seconds", "gauge", "Now minus the source's watermark (event time)."},
+      {"sluice_operator_state_size_bytes", "gauge", "The operator's keyed state, in memory and (rocksdb) on disk."},
   };
-  for (int f = 0; f < 3; f++) {
+  for (int f = 0; f < 4; f++) {
     family(&b, of[f][0], of[f][1], of[f][2]);
     for (int i = 0; i < r->njobs; i++)
       for (int k = 0; k < jv[i].n; k++) {
         const sluice_vertex *v = &jv[i].v[k];
+        if (f == 3 && !v->state_bytes) continue;
         if (f == 2 && (strncmp(v->name, "Source", 6) || v->watermark_ms == INT64_MIN || v->watermark_ms > now)) continue;
         char name[300], tmp[700];
         op_name(v->name, name, sizeof name);
@@ -166,7 +168,8 @@ char *metrics_render(sv_registry *r, size_t *len) {
         label(&b, name, tmp, sizeof tmp);
         if (f == 0) put(&b, "\"} %lld\n", (long long)v->records_in);
         else if (f == 1) put(&b, "\"} %lld\n", (long long)v->records_out);
-        else put(&b, "\"} %.3f\n", (double)(now - v->watermark_ms) / 1000.0);
+        else if (f == 2) put(&b, "\"} %.3f\n", (double)(now - v->watermark_ms) / 1000.0);
+        else put(&b, "\"} %lld\n", (long long)v->state_bytes);
       }
   }
   for (int i = 0; i < r->njobs; i++) free(jv[i].v);

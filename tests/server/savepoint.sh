@@ -39,6 +39,11 @@ if echo "$sp" | grep_q "\"location\":\"file://$work/savepoints/"; then
 else
   die "savepoint into target-directory: $sp"
 fi
+# The running join keeps state (RocksDB): its vertices and the metrics show a size.
+http GET "/jobs/$id" | grep_q '"name":"[A-Za-z]*Join[^}]*}[^}]*"state-size":[1-9]' ||
+  die "no state size on the join's vertex: $(http GET "/jobs/$id")"
+expect_status 200 GET /metrics | grep_q "^sluice_operator_state_size_bytes{job_id=\"$id\".*} [1-9]" ||
+  die "metrics: no operator state size"
 expect_status 404 GET "/jobs/$id/savepoints/00000000000000000000000000000000" > /dev/null
 expect_status 400 POST "/jobs/$id/savepoints" -H 'Content-Type: application/json' --data-binary '{"cancel-job": "yes"}' > /dev/null
 [ "$(job_state "$id")" = RUNNING ] || die "the job stopped after plain savepoints (too little input?)"

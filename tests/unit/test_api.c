@@ -608,6 +608,16 @@ START_TEST(savepoint_then_restore_equals_one_run) {
     usleep(10 * 1000);
   }
   ck_assert_int_eq(st.rows_read, 300);
+  /* Open windows are state of the window aggregate alone. */
+  sluice_vertex v[16];
+  int nv = sluice_job_vertices(j, v, 16);
+  int64_t agg_state = 0, other_state = 0;
+  for (int k = 0; k < nv; k++) {
+    if (strstr(v[k].name, "WindowAggregate") == v[k].name) agg_state += v[k].state_bytes;
+    else other_state += v[k].state_bytes;
+  }
+  ck_assert_int_gt(agg_state, 0);
+  ck_assert_int_eq(other_state, 0);
   /* A savepoint into a folder of its own: it must stand alone. */
   char target[600];
   snprintf(target, sizeof target, "%s/savepoints", uri);
