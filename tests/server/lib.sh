@@ -123,6 +123,15 @@ GROUP BY card_id, window_start, window_end;
 SQL
 }
 
+# reference_join INTERVAL: the join job over $work/tx.json run by `sluice run` (checkpointing every
+# INTERVAL), its sorted output into $work/expected.txt: what a server run must equal.
+reference_join() {
+  join_sql "$work/tx.json" "$work/ref_out" "$1" "file://$work/ref_ckpt" > "$work/ref.sql"
+  "$sluice" run -q "$work/ref.sql" 2> "$work/ref.log" || die "reference run: $(cat "$work/ref.log")"
+  parts "$work/ref_out" > "$work/expected.txt"
+  [ -s "$work/expected.txt" ] || die "the reference run wrote nothing"
+}
+
 # json_string TEXT: TEXT as a JSON string literal.
 json_string() {
   printf '%s' "$1" | awk 'BEGIN { printf "\"" } { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t");

@@ -94,14 +94,23 @@ static void push_all(sluice_source *src, int from, int to) {
   }
 }
 
+/* A job of sql on e (opts may be NULL), not started: *src is the host source of table `in`, and the
+ * rows of host table `out` are collected into c (NULL: dropped). */
+static sluice_job *host_job(sluice_engine *e, const char *sql, const sluice_job_opts *opts, const char *in,
+                            const char *out, collected *c, sluice_source **src) {
+  sluice_error err;
+  sluice_job *j;
+  ck_assert_msg(sluice_job_new(e, sql, strlen(sql), opts, &j, &err) == 0, "%s", err.text);
+  ck_assert_int_eq(sluice_job_source(j, in, src, &err), 0);
+  ck_assert_int_eq(sluice_job_sink(j, out, collect, c, &err), 0);
+  return j;
+}
+
 /* Starts the window query on e (opts may be NULL) with its rows collected into c (NULL: dropped);
  * *src is its host source. */
 static sluice_job *start_windows(sluice_engine *e, const sluice_job_opts *opts, collected *c, sluice_source **src) {
+  sluice_job *j = host_job(e, window_sql, opts, "tx", "totals", c, src);
   sluice_error err;
-  sluice_job *j;
-  ck_assert_msg(sluice_job_new(e, window_sql, strlen(window_sql), opts, &j, &err) == 0, "%s", err.text);
-  ck_assert_int_eq(sluice_job_source(j, "tx", src, &err), 0);
-  ck_assert_int_eq(sluice_job_sink(j, "totals", collect, c, &err), 0);
   ck_assert_int_eq(sluice_job_start(j, &err), 0);
   return j;
 }
@@ -313,12 +322,9 @@ START_TEST(backpressure) {
       "CREATE TABLE t (a INT) WITH ('connector' = 'host', 'source.queue-size' = '8');\n"
       "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
       "INSERT INTO o SELECT a FROM t;\n";
-  sluice_job *j;
-  ck_assert_int_eq(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err), 0);
-  sluice_source *src;
-  ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), 0);
   collected *c = collected_new();
-  ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+  sluice_source *src;
+  sluice_job *j = host_job(e, sql, NULL, "t", "o", c, &src);
   int writable = 0;
   sluice_source_on_writable(src, on_writable, &writable);
   /* Before the start nothing drains the queue: the ninth push is refused. */
@@ -391,12 +397,9 @@ START_TEST(watermark_per_row_stays_bounded) {
   const char *sql = "CREATE TABLE t (a INT) WITH ('connector' = 'host');\n"
                     "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
                     "INSERT INTO o SELECT a FROM t;\n";
-  sluice_job *j;
-  ck_assert_int_eq(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err), 0);
-  sluice_source *src;
-  ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), 0);
   collected *c = collected_new();
-  ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+  sluice_source *src;
+  sluice_job *j = host_job(e, sql, NULL, "t", "o", c, &src);
   for (int i = 0; i < 1000; i++) ck_assert_int_eq(sluice_source_watermark(src, 1000, &err), 0);
   int pushed = 0, rc = 0;
   while (pushed < 3000) {
@@ -447,12 +450,9 @@ START_TEST(buffer_timeout_hands_on_lone_rows) {
              "CREATE TABLE o (a INT) WITH ('connector' = 'host');\n"
              "INSERT INTO o SELECT a FROM t WHERE a > 0;\n",
              opt);
-    sluice_job *j;
-    ck_assert_msg(sluice_job_new(e, sql, strlen(sql), NULL, &j, &err) == 0, "%s", err.text);
-    sluice_source *src;
-    ck_assert_int_eq(sluice_job_source(j, "t", &src, &err), 0);
     collected *c = collected_new();
-    ck_assert_int_eq(sluice_job_sink(j, "o", collect, c, &err), 0);
+    sluice_source *src;
+    sluice_job *j = host_job(e, sql, NULL, "t", "o", c, &src);
     ck_assert_int_eq(sluice_job_start(j, &err), 0);
     for (int row = 1; row <= 3; row++) {
       char rec[32];
