@@ -378,15 +378,6 @@ static int cmd_savepoint(client *c, int argc, char **argv) {
   }
 }
 
-/* Reads the bearer token: the first line of the file. */
-static char *read_token(const char *path) {
-  size_t len;
-  char *t = cli_read_file(path, &len);
-  if (!t) return NULL;
-  t[strcspn(t, "\r\n")] = 0;
-  return t;
-}
-
 int client_main(int argc, char **argv) {
   client c = {.server = getenv("SLUICE_SERVER")};
   if (!c.server || !*c.server) c.server = "http://127.0.0.1:8081";
@@ -405,7 +396,7 @@ int client_main(int argc, char **argv) {
   snprintf(server, sizeof server, "%s", c.server);
   for (size_t l = strlen(server); l > 0 && server[l - 1] == '/'; l--) server[l - 1] = 0;
   c.server = server;
-  if (token_file && !(c.token = read_token(token_file))) {
+  if (token_file && !(c.token = cli_read_token(token_file))) {
     fprintf(stderr, "sluice: cannot read the token file '%s': %s\n", token_file, strerror(errno));
     free(rest);
     return EXIT_USAGE;

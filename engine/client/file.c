@@ -1,4 +1,4 @@
-/* file.c - reading a whole file (or stdin) into memory, for the CLI's commands and server. */
+/* file.c - reading a whole file (or stdin), and a token file, for the CLI, its client and server. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,4 +35,16 @@ char *cli_read_file(const char *path, size_t *len) {
   buf[n] = 0;
   *len = n;
   return buf;
+}
+
+char *cli_read_token(const char *path) {
+  size_t len;
+  char *t = cli_read_file(path, &len);
+  if (!t) return NULL;
+  t[strcspn(t, "\r\n")] = 0;
+  size_t from = strspn(t, " \t"), n = strlen(t + from);
+  while (n && (t[from + n - 1] == ' ' || t[from + n - 1] == '\t')) n--;
+  memmove(t, t + from, n);
+  t[n] = 0;
+  return t;
 }

@@ -21,6 +21,7 @@
 #include <microhttpd.h>
 #include <sluice.h>
 
+#include "../client/file.h"
 #include "jobs.h"
 #include "server.h"
 
@@ -425,23 +426,6 @@ static int parse_listen(const char *spec, struct sockaddr_storage *addr, socklen
   return 0;
 }
 
-/* The token: the file's first line, surrounding whitespace removed. */
-static char *read_token(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return NULL;
-  char buf[4096];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  char *nl = strpbrk(buf, "\r\n");
-  if (nl) *nl = 0;
-  char *p = buf;
-  while (*p == ' ' || *p == '\t') p++;
-  size_t l = strlen(p);
-  while (l && (p[l - 1] == ' ' || p[l - 1] == '\t')) p[--l] = 0;
-  return l ? strdup(p) : strdup("");
-}
-
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
   if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') return argv[*i] + n + 1;
@@ -509,7 +493,7 @@ int serve_main(int argc, char **argv) {
   }
   server s = {.max_body = max_body};
   if (token_file) {
-    s.token = read_token(token_file);
+    s.token = cli_read_token(token_file);
     if (!s.token || !s.token[0]) {
       fprintf(stderr, "sluice serve: cannot read a token from --token-file '%s'%s%s\n", token_file,
               s.token ? "" : ": ", s.token ? " (it is empty)" : strerror(errno));

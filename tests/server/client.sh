@@ -128,7 +128,7 @@ run_cli 1 cancel ffffffffffffffffffffffffffffffff
 stop_server
 
 # A server with a token: without it 401 (exit 1); with --token-file or SLUICE_TOKEN_FILE, fine.
-printf 'tok-%s\n' "$RANDOM$RANDOM" > "$work/token"
+printf '  tok-%s \t\n' "$RANDOM$RANDOM" > "$work/token" # blanks around it: both sides trim them
 start_server --token-file "$work/token"
 export SLUICE_SERVER=$base
 run_cli 1 list
